@@ -1,0 +1,1 @@
+"""Code every Switchboard deployable uses: settings, schema, bus, database, auth, observability."""

@@ -1,0 +1,52 @@
+"""Atomic agent-capacity claims: a conditional update, so no two writers push an agent past capacity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CursorResult, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.models import Agent, AgentCapacity
+
+
+async def claim(session: AsyncSession, agent_id: str, channel: str, now: datetime) -> bool:
+    """Take one unit of the agent's capacity on ``channel`` if free and the agent is available."""
+    result = await session.execute(
+        update(AgentCapacity)
+        .where(
+            AgentCapacity.agent_id == agent_id,
+            AgentCapacity.channel == channel,
+            AgentCapacity.load < AgentCapacity.capacity,
+            AgentCapacity.agent_id.in_(
+                Agent.__table__.select().with_only_columns(Agent.id).where(Agent.presence == "available")
+            ),
+        )
+        .values(load=AgentCapacity.load + 1)
+    )
+    if not _rowcount(result):
+        return False
+    await touch_agent(session, agent_id, now, assigned=True)
+    return True
+
+
+async def release(session: AsyncSession, agent_id: str, channel: str, now: datetime) -> None:
+    """Give back one unit of capacity (never below zero)."""
+    await session.execute(
+        update(AgentCapacity)
+        .where(AgentCapacity.agent_id == agent_id, AgentCapacity.channel == channel, AgentCapacity.load > 0)
+        .values(load=AgentCapacity.load - 1)
+    )
+    await touch_agent(session, agent_id, now)
+
+
+async def touch_agent(session: AsyncSession, agent_id: str, now: datetime, *, assigned: bool = False) -> None:
+    """Bump the agent's revision so routers refresh their in-memory view of it."""
+    values: dict[str, object] = {"revision": Agent.revision + 1, "updated_at": now}
+    if assigned:
+        values["last_assigned_at"] = now
+    await session.execute(update(Agent).where(Agent.id == agent_id).values(**values))
+
+
+def _rowcount(result: object) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0

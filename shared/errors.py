@@ -1,0 +1,50 @@
+"""The one exception tree of Switchboard; the gateway maps it to problem+json in one place."""
+
+from __future__ import annotations
+
+
+class SwitchboardError(Exception):
+    """Base of every domain error; ``code`` is a stable machine-readable name."""
+
+    code = "error"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, object]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+
+class NotFound(SwitchboardError):
+    """The thing asked for does not exist (or the caller may not know that it does)."""
+
+    code = "not-found"
+
+
+class Conflict(SwitchboardError):
+    """The request conflicts with the current state (e.g. accepting a completed assignment)."""
+
+    code = "conflict"
+
+
+class InvalidRequest(SwitchboardError):
+    """The request is well-formed but refers to something invalid (unknown queue, agent...)."""
+
+    code = "invalid-request"
+
+
+class Unauthorized(SwitchboardError):
+    """No key, or a key that is not valid."""
+
+    code = "unauthorized"
+
+
+class Forbidden(SwitchboardError):
+    """A valid key whose role may not do this."""
+
+    code = "forbidden"
+
+
+class BusUnavailable(SwitchboardError):
+    """The bus could not make a message durable; the caller should retry later."""
+
+    code = "bus-unavailable"

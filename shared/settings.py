@@ -1,0 +1,67 @@
+"""Settings for every Switchboard process, read from ``SWITCHBOARD_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.topics import Topics
+
+BusKind = Literal["embedded", "kafka"]
+
+DEFAULT_DB_PATH = Path("var") / "switchboard.db"
+INSECURE_KEYS = frozenset({"changeme", "admin", "secret", "password", "test"})
+
+
+class Settings(BaseSettings):
+    """Process configuration; one object built in each composition root, never at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="SWITCHBOARD_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
+    bus: BusKind | None = None
+    kafka_bootstrap: str | None = None
+    kafka_partitions: int = Field(default=12, ge=1)
+    kafka_client_id: str = "switchboard"
+    topic_namespace: str = Field(default="", pattern=r"^[A-Za-z0-9._-]{0,64}$")
+    admin_key: SecretStr | None = None
+    seed_demo: bool = True
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    log_level: str = "INFO"
+    router_batch_size: int = Field(default=256, ge=1)
+    router_poll_seconds: float = Field(default=0.05, gt=0)
+    away_grace_seconds: int = Field(default=300, ge=0)
+    sticky_window_seconds: int = Field(default=7 * 24 * 3600, ge=0)
+    ingest_flush_max: int = Field(default=512, ge=1)
+    instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    languages: tuple[str, ...] = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        """Refuse insecure admin keys and infer the bus from the Kafka bootstrap address."""
+        if self.admin_key is not None:
+            key = self.admin_key.get_secret_value()
+            if len(key) < 16 or key.lower() in INSECURE_KEYS:
+                raise ValueError("SWITCHBOARD_ADMIN_KEY must be at least 16 characters and not a default")
+        if self.bus is None:
+            self.bus = "kafka" if self.kafka_bootstrap else "embedded"
+        if self.bus == "kafka" and not self.kafka_bootstrap:
+            raise ValueError("SWITCHBOARD_BUS=kafka needs SWITCHBOARD_KAFKA_BOOTSTRAP")
+        return self
+
+    @property
+    def topics(self) -> Topics:
+        """The topic names and consumer group this deployment uses."""
+        return Topics.for_namespace(self.topic_namespace)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is an SQLite file (embedded mode)."""
+        return self.database_url.startswith("sqlite")

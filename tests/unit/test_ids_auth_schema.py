@@ -1,0 +1,73 @@
+"""Identifiers, keys and the message schema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from shared.auth import generate_key, hash_token, token_matches
+from shared.ids import uuid7
+from shared.schema import InboundMessage, Sender
+from shared.settings import Settings
+
+
+def test_uuid7_is_time_ordered_and_version_7() -> None:
+    ids = [uuid7() for _ in range(5000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(i.version == 7 for i in ids)
+
+
+def test_generated_keys_are_unique_and_only_their_hash_matches() -> None:
+    a, b = generate_key(), generate_key()
+    assert a.token != b.token
+    assert a.token.startswith("sb_")
+    assert token_matches(a.token, a.key_hash)
+    assert not token_matches(b.token, a.key_hash)
+    assert hash_token(a.token) == a.key_hash
+
+
+def _message(**overrides: object) -> InboundMessage:
+    values: dict[str, object] = {
+        "id": str(uuid7()),
+        "channel": "sms",
+        "provider": "api",
+        "received_at": datetime.now(UTC),
+        "sender": Sender(kind="phone", address="+4520123456"),
+        "conversation_key": "k",
+        "text": "hej",
+    }
+    values.update(overrides)
+    return InboundMessage(**values)  # type: ignore[arg-type]
+
+
+def test_message_round_trips_through_bytes() -> None:
+    message = _message()
+    assert InboundMessage.from_bytes(message.to_bytes()) == message
+
+
+def test_message_schema_refuses_unknown_fields_and_versions() -> None:
+    with pytest.raises(ValidationError):
+        _message(surprise=1)
+    with pytest.raises(ValidationError):
+        _message(schema_version=2)
+
+
+def test_message_is_frozen() -> None:
+    with pytest.raises(ValidationError):
+        _message().text = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("key", ["short", "changeme-but-long-enough"[:7], "password"])
+def test_settings_refuse_weak_admin_keys(key: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(admin_key=key)
+
+
+def test_settings_pick_kafka_when_a_bootstrap_is_given() -> None:
+    assert Settings().bus == "embedded"
+    assert Settings(kafka_bootstrap="127.0.0.1:9092").bus == "kafka"
+    with pytest.raises(ValidationError):
+        Settings(bus="kafka")
