@@ -1,0 +1,149 @@
+"""Urgency and sentiment from multilingual cues: pure regexes, compiled once."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from router.classify.cue_lexicon import (
+    NEGATIVE,
+    NEGATIVE_CJK,
+    POLITE,
+    POLITE_CJK,
+    POSITIVE,
+    POSITIVE_CJK,
+    URGENCY_CJK,
+    URGENCY_CUES,
+)
+
+_MIN_CAPS_LETTERS = 12
+_CAPS_RATIO = 0.7
+_SENTIMENT_MARGIN = 0.3
+_CACHE_LIMIT = 100_000
+
+
+class _CueMatcher:
+    """Finds cues in lower-cased text: stems by token prefix, phrases by substring."""
+
+    __slots__ = ("_by_first", "_cache", "_cjk", "_exact", "_lengths", "_phrases", "_stems")
+
+    def __init__(self, cues: Mapping[str, Iterable[str]], cjk: Mapping[str, Iterable[str]]) -> None:
+        self._stems: dict[str, set[str]] = {}
+        self._exact: dict[str, set[str]] = {}
+        self._phrases: list[tuple[str, str]] = []
+        for name, entries in cues.items():
+            for entry in entries:
+                if entry.endswith("$") and _WORD.fullmatch(entry[:-1]):
+                    self._exact.setdefault(entry[:-1], set()).add(name)
+                elif _WORD.fullmatch(entry):
+                    self._stems.setdefault(entry, set()).add(name)
+                else:
+                    self._phrases.append((entry.rstrip("$"), name))
+        self._cjk = [(term, name) for name, terms in cjk.items() for term in terms]
+        self._by_first: dict[str, list[tuple[str, str]]] = {}
+        for phrase, name in self._phrases:
+            self._by_first.setdefault(_WORD.findall(phrase)[0], []).append((phrase, name))
+        self._lengths = sorted({len(stem) for stem in self._stems})
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _word_cues(self, word: str) -> tuple[str, ...]:
+        """Cue names one word fires (cached: words repeat across messages)."""
+        names = list(self._exact.get(word, ()))
+        for size in self._lengths:
+            if size > len(word):
+                break
+            names.extend(self._stems.get(word[:size], ()))
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = found = tuple(names)
+        return found
+
+    def counts(self, lowered: str, words: list[str]) -> Counter[str]:
+        """How often each cue name fires."""
+        found: Counter[str] = Counter()
+        cache = self._cache
+        for word in words:
+            names = cache.get(word)
+            found.update(names if names is not None else self._word_cues(word))
+        candidates = [p for w in set(words).intersection(self._by_first) for p in self._by_first[w]]
+        if _CJK.search(lowered):
+            candidates.extend(self._cjk)
+        for phrase, name in candidates:
+            if phrase in lowered:
+                found[name] += 1
+        return found
+
+
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_URGENCY = _CueMatcher(URGENCY_CUES, URGENCY_CJK)
+_SENTIMENT = _CueMatcher(
+    {"negative": NEGATIVE, "positive": POSITIVE, "polite": POLITE},
+    {"negative": NEGATIVE_CJK, "positive": POSITIVE_CJK, "polite": POLITE_CJK},
+)
+_EXCLAIM = re.compile(r"[!！]{2,}|(?:[!！][^!！]*){3,}")
+
+
+def _is_shouting(text: str) -> bool:
+    """True when most letters of a long enough text are capitals."""
+    cased = [ch for ch in text if ch.isupper() or ch.islower()]
+    if len(cased) < _MIN_CAPS_LETTERS:
+        return False
+    return sum(ch.isupper() for ch in cased) / len(cased) >= _CAPS_RATIO
+
+
+def analyze(text: str) -> tuple[tuple[str, ...], str, str, float]:
+    """Return (urgency cues, urgency, sentiment, sentiment score) for text."""
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    mood_counts = _SENTIMENT.counts(lowered, words)
+    cues = _urgency_cues(text, lowered, words, mood_counts["negative"] > 0)
+    mood, score = _sentiment(mood_counts, cues)
+    return cues, urgency_level(cues), mood, score
+
+
+def _urgency_cues(text: str, lowered: str, words: list[str], angry: bool) -> tuple[str, ...]:
+    """Names of the urgency cues present in text (never the text itself)."""
+    fired = _URGENCY.counts(lowered, words)
+    found = [name for name in URGENCY_CUES if fired[name]]
+    if "not_urgent" in found and "time_pressure" in found:
+        found.remove("time_pressure")
+    if angry:
+        found.append("anger")
+    if _EXCLAIM.search(text):
+        found.append("exclamation")
+    if _is_shouting(text):
+        found.append("all_caps")
+    return tuple(found)
+
+
+def urgency_level(cues: tuple[str, ...]) -> str:
+    """Map fired cues to low|normal|high|urgent."""
+    fired = set(cues)
+    threat = bool(fired & {"legal_threat", "public_threat"})
+    if "safety" in fired:
+        return "urgent"
+    if "time_pressure" in fired and (threat or "anger" in fired):
+        return "urgent"
+    if "time_pressure" in fired or threat:
+        return "high"
+    if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat"}) >= 2:
+        return "high"
+    if "not_urgent" in fired:
+        return "low"
+    return "normal"
+
+
+def _sentiment(counts: Counter[str], cues: tuple[str, ...]) -> tuple[str, float]:
+    """Return ("negative"|"neutral"|"positive", score in -1..1)."""
+    negative = counts["negative"] + 0.5 * ("exclamation" in cues and "anger" in cues)
+    negative += 0.5 * bool({"legal_threat", "public_threat", "cancel_threat"} & set(cues))
+    positive = counts["positive"] + 0.4 * min(counts["polite"], 2)
+    score = math.tanh(0.7 * (positive - negative))
+    if score <= -_SENTIMENT_MARGIN:
+        return "negative", score
+    if score >= _SENTIMENT_MARGIN:
+        return "positive", score
+    return "neutral", score

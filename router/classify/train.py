@@ -1,0 +1,142 @@
+"""Retrain the intent model: python -m router.classify.train [--data DIR] [--out DIR].
+
+Needs scikit-learn and scipy (dev dependencies); the runtime needs only numpy.
+Held-back split: crc32(group or text) % 5 == 0, so it is stable across runs and machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from router.classify.clean import clean_text
+from router.classify.features import FeatureIndexer, intent_text, text_ngrams
+from router.classify.intent import MODEL_FILE, LinearIntentModel, save_model
+from router.classify.labels import INTENTS, SUPPORTED_LANGUAGES
+from router.classify.language import PyLangidDetector
+
+Record = dict[str, str]
+FloatArray = npt.NDArray[np.float32]
+SEED = 13
+DEFAULT_DATA = Path("tests/data/classify")
+DEFAULT_OUT = Path("router/classify/model")
+MIN_DOC_FREQ = 2
+C = 20.0
+
+
+def is_held_back(record: Record) -> bool:
+    """Deterministic held-back split on the record's group (its core sentence) or text."""
+    key = record.get("group") or record["text"]
+    return zlib.crc32(key.encode("utf-8")) % 5 == 0
+
+
+def load_records(data_dir: Path) -> list[Record]:
+    """Read every *.jsonl file of labelled messages in data_dir."""
+    records: list[Record] = []
+    for path in sorted(data_dir.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            records.extend(json.loads(line) for line in fh if line.strip())
+    return records
+
+
+def model_text(record: Record) -> str:
+    """The text the intent model sees for a record (cleaned body plus subject)."""
+    return intent_text(clean_text(record["text"]), record.get("subject"))
+
+
+def build_vocabulary(texts: Iterable[str]) -> list[str]:
+    """N-grams occurring in at least MIN_DOC_FREQ training texts, sorted."""
+    doc_freq: Counter[str] = Counter()
+    for text in texts:
+        doc_freq.update(set(text_ngrams(text)))
+    return sorted(g for g, df in doc_freq.items() if df >= MIN_DOC_FREQ)
+
+
+def design_matrix(texts: Sequence[str], vocabulary: list[str]) -> object:
+    """Sparse matrix of length-normalized n-gram counts, identical to inference."""
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+
+    indexer = FeatureIndexer({g: i for i, g in enumerate(vocabulary)})
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, text in enumerate(texts):
+        idx = indexer.indices(text)
+        rows.extend([r] * len(idx))
+        cols.extend(idx)
+        vals.extend([1.0 / math.sqrt(len(idx))] * len(idx) if idx else [])
+    return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocabulary)))
+
+
+def fit(records: list[Record]) -> tuple[list[str], FloatArray, FloatArray]:
+    """Train multinomial logistic regression; return vocabulary, weights (V x K), bias (K)."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts = [model_text(r) for r in records]
+    vocabulary = build_vocabulary(texts)
+    labels = [INTENTS.index(r["intent"]) for r in records]
+    clf = LogisticRegression(C=C, max_iter=1000, random_state=SEED)
+    clf.fit(design_matrix(texts, vocabulary), labels)
+    return vocabulary, clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
+
+
+def accuracy_table(pairs: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
+    """Group (key, correct) pairs into key -> (correct, total)."""
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, ok in pairs:
+        table[key][0] += int(ok)
+        table[key][1] += 1
+    return {k: (v[0], v[1]) for k, v in sorted(table.items())}
+
+
+def print_table(title: str, table: dict[str, tuple[int, int]]) -> None:
+    """Print accuracy per key and overall."""
+    print(f"\n{title}")
+    for key, (ok, total) in table.items():
+        print(f"  {key:<18} {ok / total:6.1%}  ({ok}/{total})")
+    ok_all = sum(v[0] for v in table.values())
+    n_all = sum(v[1] for v in table.values())
+    print(f"  {'overall':<18} {ok_all / max(n_all, 1):6.1%}  ({ok_all}/{n_all})")
+
+
+def evaluate(model: LinearIntentModel, held: list[Record]) -> None:
+    """Print held-back intent accuracy per language and intent, and language-ID accuracy."""
+    detector = PyLangidDetector(SUPPORTED_LANGUAGES)
+    intent_hits: list[tuple[Record, bool]] = []
+    for rec in held:
+        scores = model.predict(model_text(rec), rec["language"])
+        intent_hits.append((rec, max(scores, key=scores.__getitem__) == rec["intent"]))
+    lang_hits = [(r["language"], detector.detect(clean_text(r["text"]))[0] == r["language"]) for r in held]
+    print_table("intent accuracy by language (held back)", accuracy_table((r["language"], ok) for r, ok in intent_hits))
+    print_table("intent accuracy by intent (held back)", accuracy_table((r["intent"], ok) for r, ok in intent_hits))
+    print_table("intent accuracy by channel (held back)", accuracy_table((r["channel"], ok) for r, ok in intent_hits))
+    print_table("language-ID accuracy by language (held back)", accuracy_table(lang_hits))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train on the non-held-back records, report on the held-back ones, write the model."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    records = load_records(args.data)
+    train = [r for r in records if not is_held_back(r)]
+    held = [r for r in records if is_held_back(r)]
+    print(f"{len(records)} records: {len(train)} train, {len(held)} held back")
+    vocabulary, weights, bias = fit(train)
+    args.out.mkdir(parents=True, exist_ok=True)
+    save_model(args.out / MODEL_FILE, vocabulary, weights, bias)
+    print(f"wrote {args.out / MODEL_FILE}: {len(vocabulary)} n-grams")
+    evaluate(LinearIntentModel(vocabulary, weights.astype(np.float16).astype(np.float32), bias, INTENTS), held)
+
+
+if __name__ == "__main__":
+    main()

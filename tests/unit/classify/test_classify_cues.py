@@ -1,0 +1,131 @@
+"""Urgency and sentiment cues in every supported language."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.classify import DefaultClassifier
+
+SAFETY = [
+    "The charger started smoking and caught fire!",
+    "Opladeren begyndte at ryge og gik i brand",
+    "Laderen tok fyr i natt",
+    "Laddaren fattade eld",
+    "Das Ladegerät hat Feuer gefangen, das ist gefährlich",
+    "Le chargeur a pris feu",
+    "El cargador empezó a echar humo",
+    "充电器冒烟了",
+    "Umusok po ang charger",
+    "Şarj aleti alev aldı",
+]
+TIME_PRESSURE = [
+    "I need it today, it's urgent",
+    "Det haster!",
+    "Det haster, vi trenger svar",
+    "Det är brådskande",
+    "Bitte dringend antworten",
+    "C'est urgent",
+    "Es urgente",
+    "紧急！请回复",
+    "Kailangan ko agad",
+    "Acil dönüş yapın",
+]
+LEGAL = [
+    "I will contact my lawyer",
+    "Jeg kontakter min advokat",
+    "Jeg går til Forbrukerrådet",
+    "Jag anmäler er till Konsumentverket",
+    "Ich schalte meinen Anwalt ein",
+    "Je vais contacter mon avocat",
+    "Hablaré con mi abogado",
+    "我要找律师",
+    "Irereklamo ko kayo sa DTI",
+    "Avukatıma başvuracağım",
+]
+NEGATIVE = [
+    "This is unacceptable and I am very disappointed",
+    "Det er helt uacceptabelt, jeg er skuffet",
+    "Dette er uakseptabelt og jeg er misfornøyd",
+    "Det är oacceptabelt, jag är besviken",
+    "Das ist inakzeptabel, ich bin enttäuscht",
+    "C'est inadmissible, je suis déçu",
+    "Es inaceptable, estoy decepcionado",
+    "太差了，非常失望",
+    "Nakakainis, sobrang dismayado ako",
+    "Bu kabul edilemez, berbat bir hizmet",
+]
+
+
+@pytest.mark.parametrize("text", SAFETY)
+def test_safety_cue_makes_message_urgent(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert "safety" in result.urgency_cues
+    assert result.urgency == "urgent"
+
+
+@pytest.mark.parametrize("text", TIME_PRESSURE)
+def test_time_pressure_raises_urgency(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert "time_pressure" in result.urgency_cues
+    assert result.urgency in {"high", "urgent"}
+
+
+@pytest.mark.parametrize("text", LEGAL)
+def test_legal_threat_is_high_urgency(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert "legal_threat" in result.urgency_cues
+    assert result.urgency in {"high", "urgent"}
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_angry_message_is_negative(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert result.sentiment == "negative"
+    assert result.sentiment_score < 0
+
+
+def test_public_shaming_threat_is_high(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="Fix it or I'm posting this on Twitter")
+    assert "public_threat" in result.urgency_cues
+    assert result.urgency == "high"
+
+
+def test_shouting_with_exclamations_is_high(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="WHERE IS MY REFUND!!! THIS IS RIDICULOUS")
+    assert {"all_caps", "exclamation", "anger"} <= set(result.urgency_cues)
+    assert result.urgency == "high"
+
+
+@pytest.mark.parametrize(
+    "text", ["No rush, whenever you have time", "Es ist nicht dringend", "Det haster ikke", "Acil değil", "不着急"]
+)
+def test_explicitly_not_urgent_is_low(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert result.urgency == "low"
+    assert "time_pressure" not in result.urgency_cues
+
+
+def test_plain_question_is_normal_and_neutral(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="What are the dimensions of the sofa?")
+    assert (result.urgency, result.urgency_cues, result.sentiment) == ("normal", (), "neutral")
+
+
+def test_praise_is_positive(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="Tusind tak, fantastisk service!")
+    assert result.sentiment == "positive"
+
+
+def test_cues_name_categories_not_message_text(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="URGENT!!! the heater caught fire, calling my lawyer")
+    allowed = {
+        "safety",
+        "time_pressure",
+        "legal_threat",
+        "public_threat",
+        "cancel_threat",
+        "not_urgent",
+        "anger",
+        "exclamation",
+        "all_caps",
+    }
+    assert set(result.urgency_cues) <= allowed
