@@ -1,0 +1,89 @@
+"""Business hours per queue, in the queue's own time zone, with split shifts and holidays."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from router.assign.errors import InvalidBusinessHours
+
+Shift = tuple[time, time]
+LOOKAHEAD_DAYS = 400
+MIDNIGHT = time(0)
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """Weekly opening shifts by weekday (0 = Monday) in local wall time; an end of 00:00 means midnight."""
+
+    tz: str
+    weekly: Mapping[int, tuple[Shift, ...]]
+    holidays: frozenset[date] = frozenset()
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise InvalidBusinessHours(f"unknown time zone {self.tz!r}") from exc
+        for day, shifts in self.weekly.items():
+            if not 0 <= day <= 6:
+                raise InvalidBusinessHours(f"weekday {day} is not 0 (Monday) .. 6 (Sunday)")
+            for start, end in shifts:
+                if end != MIDNIGHT and end <= start:
+                    raise InvalidBusinessHours(f"shift {start:%H:%M}-{end:%H:%M} ends before it starts")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The queue's time zone."""
+        return ZoneInfo(self.tz)
+
+
+def _in_shift(moment: time, shift: Shift) -> bool:
+    start, end = shift
+    return start <= moment and (end == MIDNIGHT or moment < end)
+
+
+def is_open(hours: BusinessHours, now: datetime) -> bool:
+    """Whether the queue is open at ``now`` (tz-aware), judged by its local wall clock."""
+    local = now.astimezone(hours.zone)
+    if local.date() in hours.holidays:
+        return False
+    wall = local.time().replace(tzinfo=None)
+    return any(_in_shift(wall, shift) for shift in hours.weekly.get(local.weekday(), ()))
+
+
+def next_open(hours: BusinessHours, now: datetime) -> datetime | None:
+    """The first instant at or after ``now`` when the queue is open (UTC), or None if it never opens."""
+    if is_open(hours, now):
+        return now
+    zone = hours.zone
+    today = now.astimezone(zone).date()
+    for offset in range(LOOKAHEAD_DAYS):
+        day = today + timedelta(days=offset)
+        if day in hours.holidays:
+            continue
+        for start, _ in sorted(hours.weekly.get(day.weekday(), ())):
+            opening = _first_instant_at(day, start, zone)
+            if opening > now:
+                return opening
+    return None
+
+
+def _first_instant_at(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The first instant whose local wall time on ``day`` is at or after ``wall`` (the gap's end in spring)."""
+    naive = datetime.combine(day, wall)
+    later = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if later.astimezone(zone).replace(tzinfo=None) == naive:
+        return later
+    # ``wall`` falls in a DST gap: bisect (whole seconds) for the transition between the two readings.
+    low = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    lo, hi = 0, int((later - low).total_seconds())
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if (low + timedelta(seconds=mid)).astimezone(zone).replace(tzinfo=None) >= naive:
+            hi = mid
+        else:
+            lo = mid + 1
+    return low + timedelta(seconds=lo)

@@ -1,0 +1,203 @@
+"""The indexed in-memory view of agents that answers "who should take this work?" without scanning."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import datetime
+
+from router.assign.errors import UnknownStrategy
+from router.assign.model import (
+    STRATEGIES,
+    AgentState,
+    CandidateNote,
+    Presence,
+    Selection,
+    Strategy,
+    WorkItem,
+    describe_needs,
+    unfit_reason,
+)
+from router.assign.segment import Segment, SegmentKey, build
+
+ANY_QUEUE = "*"
+MAX_NOTES = 10
+RUNNERS_UP = 2
+DEFAULT_MAX_SEGMENTS = 1024
+
+
+def _profile(agent: AgentState) -> tuple[object, ...]:
+    """What decides static fit; a change here moves the agent between views."""
+    channels = frozenset(ch for ch, cap in agent.capacity.items() if cap > 0)
+    return (agent.languages, frozenset(agent.skills.items()), agent.queues, channels)
+
+
+class AgentPool:
+    """Indexed in-memory view of agents; ``select`` cost does not grow with the number of agents.
+
+    Index: one *segment* per distinct (queue, channel, required skills) that work items ask for (they
+    follow the ruleset's actions, not the agents; bounded by an LRU of ``max_segments``), built on
+    first use from the agents serving that queue: O(agents in the queue), once. A segment holds the
+    agents that statically fit, in tiers by skill fit (sum of proficiencies: at most 5k+1 tiers for k
+    required skills); a tier keeps its ready agents (available, free capacity on the channel) in a lazy
+    heap per (strategy, language), built when first asked for.
+
+    Updates are lazy where ranks can only worsen: taking work (``adjust_load`` with delta > 0) or
+    leaving "available" costs O(1) here, and ``select`` re-files such agents when it meets them.
+    Changes that may improve a rank (releasing work, becoming available, an upsert from the
+    database) update the agent's S segments at once: O(S log n).
+
+    ``select``: O(T · L · (w + x + r) · log n) amortised for T tiers, L required languages, w traced
+    runners-up, x excluded agents and r re-filings (each paid for by an earlier lazy change) with n the
+    agents in one heap: independent of the number of agents in the pool.
+    """
+
+    def __init__(self, *, max_segments: int = DEFAULT_MAX_SEGMENTS) -> None:
+        self._agents: dict[str, AgentState] = {}
+        self._profiles: dict[str, tuple[object, ...]] = {}
+        self._by_queue: dict[str, set[str]] = {}
+        self._segments: OrderedDict[SegmentKey, Segment] = OrderedDict()
+        self._seg_by_queue: dict[str, set[SegmentKey]] = {}
+        self._member_of: dict[str, set[SegmentKey]] = {}
+        self._max_segments = max_segments
+
+    def __len__(self) -> int:
+        return len(self._agents)
+
+    def __contains__(self, agent_id: object) -> bool:
+        return agent_id in self._agents
+
+    def get(self, agent_id: str) -> AgentState | None:
+        """The agent's current state, if known."""
+        return self._agents.get(agent_id)
+
+    def upsert(self, agent: AgentState) -> None:
+        """Add an agent or replace its state."""
+        old = self._agents.get(agent.id)
+        if old == agent:
+            return
+        profile = _profile(agent)
+        if old is not None and self._profiles[agent.id] == profile:
+            self._put(agent, channel=None)
+            return
+        self.remove(agent.id)
+        self._agents[agent.id] = agent
+        self._profiles[agent.id] = profile
+        self._member_of[agent.id] = set()
+        for queue in agent.queues or {ANY_QUEUE}:
+            self._by_queue.setdefault(queue, set()).add(agent.id)
+        for key in self._segment_keys_for(agent):
+            if key.admits(agent):
+                self._segments[key].add(agent)
+                self._member_of[agent.id].add(key)
+
+    def remove(self, agent_id: str) -> None:
+        """Forget an agent (unknown ids are ignored)."""
+        agent = self._agents.pop(agent_id, None)
+        if agent is None:
+            return
+        del self._profiles[agent_id]
+        for queue in agent.queues or {ANY_QUEUE}:
+            self._by_queue[queue].discard(agent_id)
+        for key in self._member_of.pop(agent_id, set()):
+            self._segments[key].remove(agent)
+
+    def set_presence(self, agent_id: str, presence: Presence, now: datetime) -> None:
+        """Record a presence change; becoming available restarts the idle clock (unknown ids are ignored)."""
+        agent = self._agents.get(agent_id)
+        if agent is None or agent.presence == presence:
+            return
+        if presence != "available":
+            self._agents[agent_id] = replace(agent, presence=presence)
+            return
+        self._put(replace(agent, presence=presence, idle_since=now), channel=None)
+
+    def adjust_load(self, agent_id: str, channel: str, delta: int, now: datetime) -> None:
+        """Add ``delta`` open assignments on ``channel`` (never below zero; unknown ids are ignored).
+
+        Taking work stamps ``last_assigned_at``; dropping back to no open work restarts the idle clock.
+        """
+        agent = self._agents.get(agent_id)
+        if agent is None or delta == 0:
+            return
+        load = dict(agent.load)
+        load[channel] = max(0, load.get(channel, 0) + delta)
+        if delta > 0:
+            self._agents[agent_id] = replace(agent, load=load, last_assigned_at=now)
+            return
+        freed = any(n > 0 for n in agent.load.values()) and not any(n > 0 for n in load.values())
+        if freed:
+            self._put(replace(agent, load=load, idle_since=now), channel=None)
+        else:
+            self._put(replace(agent, load=load), channel=channel)
+
+    def select(self, item: WorkItem, *, strategy: Strategy, now: datetime) -> Selection:
+        """The best fitting agent for the item by the queue's strategy, or None with the reason why."""
+        if strategy not in STRATEGIES:
+            raise UnknownStrategy(f"unknown assignment strategy {strategy!r}")
+        notes: list[CandidateNote] = []
+        if item.preferred_agent is not None:
+            preferred = self._preferred(item, item.preferred_agent)
+            if preferred.outcome == "chosen":
+                return Selection(preferred.agent_id, "preferred agent (sticky or returning customer)", (preferred,))
+            notes.append(preferred)
+        segment = self._segment(item)
+        fit, taken, passed = segment.best(item, strategy, self._agents, RUNNERS_UP)
+        for agent_id in passed[: MAX_NOTES - 1 - RUNNERS_UP - len(notes)]:
+            notes.append(CandidateNote(agent_id, "skipped", "already declined or timed out on this conversation"))
+        if not taken:
+            return Selection(None, self._why_nobody(item, segment), tuple(notes))
+        chosen = taken[0][2]
+        notes.append(CandidateNote(chosen, "chosen", f"best skill fit ({fit}), first by {strategy}"))
+        notes.extend(
+            CandidateNote(k[2], "eligible", f"also eligible (skill fit {fit}), ranked later by {strategy}")
+            for k in taken[1:]
+        )
+        return Selection(chosen, f"best fitting agent by {strategy}", tuple(notes))
+
+    def _preferred(self, item: WorkItem, agent_id: str) -> CandidateNote:
+        agent = self._agents.get(agent_id)
+        reason = unfit_reason(agent, item) if agent is not None else "is not a known agent"
+        if reason is None:
+            return CandidateNote(agent_id, "chosen", "preferred agent and fits")
+        return CandidateNote(agent_id, "skipped", f"preferred agent {reason}")
+
+    def _why_nobody(self, item: WorkItem, segment: Segment) -> str:
+        needs = describe_needs(item)
+        if not segment.has_speakers(item.required_languages):
+            return f"no agent {needs}"
+        return f"no available agent {needs} (all are busy, away, offline, full or already declined)"
+
+    def _put(self, agent: AgentState, *, channel: str | None) -> None:
+        """Store a state whose rank may have improved, re-ranking it in its segments (of ``channel`` only)."""
+        self._agents[agent.id] = agent
+        for key in self._member_of[agent.id]:
+            if channel is None or key.channel == channel:
+                self._segments[key].refresh(agent)
+
+    def _segment(self, item: WorkItem) -> Segment:
+        key = SegmentKey.of(item)
+        found = self._segments.get(key)
+        if found is not None:
+            self._segments.move_to_end(key)
+            return found
+        ids = self._by_queue.get(item.queue, set()) | self._by_queue.get(ANY_QUEUE, set())
+        segment = build(key, (self._agents[i] for i in ids))
+        self._segments[key] = segment
+        self._seg_by_queue.setdefault(key.queue, set()).add(key)
+        for agent_id in segment.fits:
+            self._member_of[agent_id].add(key)
+        if len(self._segments) > self._max_segments:
+            self._evict(next(iter(self._segments)))
+        return segment
+
+    def _evict(self, key: SegmentKey) -> None:
+        segment = self._segments.pop(key)
+        self._seg_by_queue[key.queue].discard(key)
+        for agent_id in segment.fits:
+            self._member_of[agent_id].discard(key)
+
+    def _segment_keys_for(self, agent: AgentState) -> list[SegmentKey]:
+        if not agent.queues:
+            return list(self._segments)
+        return [key for queue in agent.queues for key in self._seg_by_queue.get(queue, ())]
