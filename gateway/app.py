@@ -1,0 +1,37 @@
+"""The gateway's composition: ``create_app(settings, deps_factory)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+
+from gateway import problems
+from gateway.deps import GatewayDeps
+from gateway.routes import agents, assignments, config, health, keys, messages, queues, rulesets
+from shared.settings import Settings
+
+DepsFactory = Callable[[], AbstractAsyncContextManager[GatewayDeps]]
+
+
+def create_app(settings: Settings, deps_factory: DepsFactory) -> FastAPI:
+    """Build the API; ``deps_factory`` opens the database and bus for the app's lifetime."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with deps_factory() as deps:
+            app.state.deps = deps
+            yield
+
+    app = FastAPI(
+        title="Switchboard",
+        version="1",
+        summary="Routes every customer message to the right person.",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    for module in (health, messages, agents, assignments, keys, queues, rulesets, config):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,109 @@
+"""What the gateway needs from its composition root, and the FastAPI dependencies built on it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.ports import RulesOps
+from shared.auth import Principal, Role, hash_token
+from shared.bus import Bus
+from shared.db.models import ApiKey
+from shared.errors import Forbidden, Unauthorized
+from shared.settings import Settings
+
+KEY_CACHE_SECONDS = 5.0
+
+
+@dataclass
+class GatewayDeps:
+    """Resources owned by the composition root and lent to the gateway for its lifetime."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    bus: Bus
+    rules: RulesOps
+    extra_ready: list[Callable[[], bool]] = field(default_factory=list)
+    _keys: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
+
+    async def authenticate(self, token: str) -> Principal | None:
+        """Find the principal for a bearer token; cached briefly so ingest does not hit the DB per call."""
+        digest = hash_token(token)
+        now = time.monotonic()
+        hit = self._keys.get(digest)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        async with self.sessions() as session:
+            row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+        principal = None
+        if row is not None and row.revoked_at is None:
+            principal = Principal(key_id=row.id, role=row.role, agent_id=row.agent_id)  # type: ignore[arg-type]
+        if len(self._keys) > 10_000:
+            self._keys.clear()
+        self._keys[digest] = (now + KEY_CACHE_SECONDS, principal)
+        return principal
+
+    def forget_keys(self) -> None:
+        """Drop cached principals (after a key is revoked)."""
+        self._keys.clear()
+
+
+async def get_deps(request: Request) -> GatewayDeps:
+    """The gateway's resources, set by the lifespan."""
+    deps: GatewayDeps = request.app.state.deps
+    return deps
+
+
+DepsDep = Annotated[GatewayDeps, Depends(get_deps)]
+
+
+async def get_session(deps: DepsDep) -> AsyncIterator[AsyncSession]:
+    """One session per request; handlers own the commit."""
+    async with deps.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def get_principal(request: Request, deps: DepsDep) -> Principal:
+    """Authenticate ``Authorization: Bearer <key>``."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
+    principal = await deps.authenticate(token.strip())
+    if principal is None:
+        raise Unauthorized("the API key is not valid")
+    return principal
+
+
+def require(*roles: Role) -> Callable[..., object]:
+    """A dependency that admits only the given roles."""
+
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
+        return principal
+
+    return check
+
+
+AdminDep = Annotated[Principal, Depends(require("admin"))]
+SupervisorDep = Annotated[Principal, Depends(require("admin", "supervisor"))]
+IngestDep = Annotated[Principal, Depends(require("integration", "admin"))]
+
+
+async def _agent(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    if principal.role != "agent" or principal.agent_id is None:
+        raise Forbidden("this needs an agent's key")
+    return principal
+
+
+AgentDep = Annotated[Principal, Depends(_agent)]

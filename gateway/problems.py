@@ -1,0 +1,129 @@
+"""RFC 9457 problem+json: the one place where errors become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.errors import (
+    BusUnavailable,
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    SwitchboardError,
+    Unauthorized,
+)
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+STATUS: dict[type[SwitchboardError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    InvalidRequest: 422,
+    Unauthorized: 401,
+    Forbidden: 403,
+    BusUnavailable: 503,
+}
+
+
+def problem(status: int, title: str, detail: str, *, code: str, **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    body = {"type": f"https://switchboard.dev/problems/{code}", "title": title, "status": status, "detail": detail}
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": "1"}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Field errors without echoing input values (they may be customer data)."""
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _errors(exc)
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem(400, "Malformed JSON", "the request body is not valid JSON", code="malformed-json")
+    return problem(422, "Invalid request", "some fields are missing or wrong", code="validation", errors=errors)
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SwitchboardError)
+    status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 400)
+    extra = {"errors": exc.errors} if exc.errors is not None else {}
+    return problem(status, type(exc).__name__, exc.detail, code=exc.code, **extra)
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(exc.status_code, str(exc.detail), str(exc.detail), code=f"http-{exc.status_code}")
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
+    return problem(
+        503, "Database unavailable", "the database did not answer; retry shortly", code="database-unavailable"
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    return problem(500, "Internal error", "an unexpected error occurred; it has been logged", code="internal")
+
+
+def install(app: FastAPI) -> None:
+    """Register the exception handlers."""
+    handlers: dict[type[Exception], Callable[[Request, Exception], Awaitable[JSONResponse]]] = {
+        RequestValidationError: _validation,
+        SwitchboardError: _domain,
+        StarletteHTTPException: _http,
+        OperationalError: _database,
+        Exception: _unexpected,
+    }
+    for exc_type, handler in handlers.items():
+        app.add_exception_handler(exc_type, handler)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, checking both Content-Length and the stream."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await self._too_large(scope, receive, send)
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise StarletteHTTPException(413, f"the request body is over the limit of {self.limit} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"the request body is over the limit of {self.limit} bytes"
+        response = problem(413, "Body too large", detail, code="body-too-large")
+        await response(scope, receive, send)

@@ -1,0 +1,148 @@
+"""Agents, their presence and their assignments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from gateway import commands
+from gateway.deps import AdminDep, AgentDep, SessionDep, SupervisorDep
+from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Created, PresenceIn
+from shared.db.models import Agent, AgentCapacity, Assignment, AuditEvent, Queue
+from shared.errors import InvalidRequest, NotFound
+from shared.ids import new_id
+
+router = APIRouter(prefix="/v1/agents", tags=["agents"])
+
+
+@router.post("", status_code=201, response_model=Created)
+async def create_agent(body: AgentIn, principal: AdminDep, session: SessionDep) -> Created:
+    """Create an agent with languages, skills (proficiency 1-5), per-channel capacity and queues."""
+    if body.queues:
+        await _check_queues(session, body.queues)
+    now = datetime.now(UTC)
+    agent = Agent(
+        id=new_id(),
+        name=body.name,
+        languages=body.languages,
+        skills=body.skills,
+        queues=body.queues,
+        presence=body.presence,
+        presence_changed_at=now,
+        idle_since=now if body.presence == "available" else None,
+        updated_at=now,
+    )
+    session.add(agent)
+    await session.flush()
+    session.add_all(
+        AgentCapacity(agent_id=agent.id, channel=ch, capacity=cap, load=0) for ch, cap in body.capacity.items()
+    )
+    session.add(AuditEvent(actor=principal.actor, action="agent.create", subject=agent.id))
+    await session.commit()
+    return Created(id=agent.id)
+
+
+@router.get("", response_model=list[AgentOut])
+async def list_agents(_: SupervisorDep, session: SessionDep) -> list[AgentOut]:
+    """All agents with their current load."""
+    agents = list(await session.scalars(select(Agent).order_by(Agent.name)))
+    caps = await _capacities(session, [a.id for a in agents])
+    return [_out(a, caps.get(a.id, [])) for a in agents]
+
+
+@router.put("/me/presence", status_code=200)
+async def set_presence(body: PresenceIn, principal: AgentDep, session: SessionDep) -> dict[str, object]:
+    """Set your presence. Going away or offline hands back offers you have not accepted yet."""
+    requeued = await commands.set_presence(session, principal, body.status, datetime.now(UTC))
+    return {"status": body.status, "requeued": requeued}
+
+
+@router.get("/me/assignments", response_model=list[AssignmentOut])
+async def my_assignments(
+    principal: AgentDep,
+    session: SessionDep,
+    status: Annotated[list[str] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AssignmentOut]:
+    """Your assignments: offered and accepted ones by default, or those with the given `status`."""
+    wanted = status or ["offered", "accepted"]
+    rows = await session.scalars(
+        select(Assignment)
+        .where(Assignment.agent_id == principal.agent_id, Assignment.status.in_(wanted))
+        .order_by(Assignment.priority, Assignment.created_at)
+        .limit(limit)
+    )
+    return [AssignmentOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/{agent_id}", response_model=AgentOut)
+async def get_agent(agent_id: str, _: SupervisorDep, session: SessionDep) -> AgentOut:
+    """One agent with its current load."""
+    agent = await session.get(Agent, agent_id)
+    if agent is None:
+        raise NotFound("no such agent")
+    caps = await _capacities(session, [agent_id])
+    return _out(agent, caps.get(agent_id, []))
+
+
+async def _capacities(session: SessionDep, ids: list[str]) -> dict[str, list[AgentCapacity]]:
+    rows = await session.scalars(select(AgentCapacity).where(AgentCapacity.agent_id.in_(ids)))
+    out: dict[str, list[AgentCapacity]] = {}
+    for row in rows:
+        out.setdefault(row.agent_id, []).append(row)
+    return out
+
+
+def _out(agent: Agent, caps: list[AgentCapacity]) -> AgentOut:
+    return AgentOut(
+        id=agent.id,
+        name=agent.name,
+        languages=agent.languages,
+        skills=agent.skills,
+        capacity={c.channel: c.capacity for c in caps},
+        load={c.channel: c.load for c in caps},
+        queues=agent.queues,
+        presence=agent.presence,
+    )
+
+
+@router.patch("/{agent_id}", response_model=AgentOut)
+async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, session: SessionDep) -> AgentOut:
+    """Change an agent's name, languages, skills, per-channel capacity or queues; routers pick it up at once."""
+    agent = await session.get(Agent, agent_id, with_for_update=True)
+    if agent is None:
+        raise NotFound("no such agent")
+    if body.queues:
+        await _check_queues(session, body.queues)
+    for name in ("name", "languages", "skills", "queues"):
+        value = getattr(body, name)
+        if value is not None:
+            setattr(agent, name, value)
+    if body.capacity is not None:
+        caps = {c.channel: c for c in (await _capacities(session, [agent_id])).get(agent_id, [])}
+        for channel, limit in body.capacity.items():
+            if channel in caps:
+                caps[channel].capacity = limit
+            else:
+                session.add(AgentCapacity(agent_id=agent_id, channel=channel, capacity=limit, load=0))
+    agent.updated_at = datetime.now(UTC)
+    session.add(
+        AuditEvent(
+            actor=principal.actor,
+            action="agent.update",
+            subject=agent_id,
+            detail=body.model_dump(mode="json", exclude_none=True),
+        )
+    )
+    await session.commit()
+    return _out(agent, (await _capacities(session, [agent_id])).get(agent_id, []))
+
+
+async def _check_queues(session: SessionDep, queues: list[str]) -> None:
+    known = set(await session.scalars(select(Queue.name).where(Queue.name.in_(queues))))
+    unknown = sorted(set(queues) - known)
+    if unknown:
+        raise InvalidRequest(f"unknown queues: {', '.join(unknown)}")

@@ -1,0 +1,67 @@
+"""API keys (admin)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Response
+from sqlalchemy import select
+
+from gateway.deps import AdminDep, DepsDep, SessionDep
+from gateway.schemas import ApiKeyCreated, ApiKeyIn
+from shared.auth import generate_key
+from shared.db.models import Agent, ApiKey, AuditEvent
+from shared.errors import InvalidRequest, NotFound
+from shared.ids import new_id
+
+router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"])
+
+
+@router.post("", status_code=201, response_model=ApiKeyCreated)
+async def create_key(body: ApiKeyIn, principal: AdminDep, session: SessionDep) -> ApiKeyCreated:
+    """Create a key for a role; an `agent` key needs `agent_id`. The key is shown only in this response."""
+    if body.role == "agent":
+        if body.agent_id is None or await session.get(Agent, body.agent_id) is None:
+            raise InvalidRequest("an agent key needs the agent_id of an existing agent")
+    elif body.agent_id is not None:
+        raise InvalidRequest("only agent keys are bound to an agent")
+    new = generate_key()
+    row = ApiKey(
+        id=new_id(), prefix=new.prefix, key_hash=new.key_hash, role=body.role, agent_id=body.agent_id, name=body.name
+    )
+    session.add(row)
+    session.add(AuditEvent(actor=principal.actor, action="api_key.create", subject=row.id, detail={"role": body.role}))
+    await session.commit()
+    return ApiKeyCreated(id=row.id, key=new.token, role=body.role)
+
+
+@router.get("")
+async def list_keys(_: AdminDep, session: SessionDep) -> list[dict[str, object]]:
+    """Keys without their secrets."""
+    rows = await session.scalars(select(ApiKey).order_by(ApiKey.created_at))
+    return [
+        {
+            "id": r.id,
+            "prefix": r.prefix,
+            "role": r.role,
+            "agent_id": r.agent_id,
+            "name": r.name,
+            "created_at": r.created_at,
+            "revoked_at": r.revoked_at,
+        }
+        for r in rows
+    ]
+
+
+@router.delete("/{key_id}", status_code=204)
+async def revoke_key(key_id: str, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Response:
+    """Revoke a key; it stops working within seconds on every gateway."""
+    row = await session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFound("no such key")
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        session.add(AuditEvent(actor=principal.actor, action="api_key.revoke", subject=key_id))
+        await session.commit()
+    deps.forget_keys()
+    return Response(status_code=204)

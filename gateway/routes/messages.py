@@ -1,0 +1,121 @@
+"""Ingest and read messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from sqlalchemy import select
+
+from gateway.deps import AdminDep, DepsDep, IngestDep, SessionDep
+from gateway.schemas import Accepted, DecisionOut, MessageIn, MessageOut
+from shared.db.models import Decision, Message
+from shared.errors import InvalidRequest, NotFound
+from shared.ids import new_id
+from shared.normalize import (
+    AddressInvalid,
+    conversation_id,
+    conversation_key,
+    idempotent_message_id,
+    normalize_address,
+)
+from shared.schema import Channel, InboundMessage, Sender
+
+router = APIRouter(prefix="/v1/messages", tags=["messages"])
+
+
+def normalize(body: MessageIn, *, message_id: str, provider: str = "api") -> InboundMessage:
+    """Turn a posted message into InboundMessage v1."""
+    try:
+        kind, address = normalize_address(body.channel, body.sender.address)
+    except AddressInvalid as exc:
+        raise InvalidRequest(f"sender.address: {exc}") from None
+    key = conversation_key(body.channel, address, body.recipient, body.thread_id)
+    return InboundMessage(
+        id=message_id,
+        channel=body.channel,
+        provider=provider,
+        external_id=body.external_id,
+        received_at=body.received_at or datetime.now(UTC),
+        sender=Sender(kind=kind, address=address, name=body.sender.name),
+        recipient=body.recipient,
+        conversation_key=key,
+        subject=body.subject,
+        text=body.text,
+    )
+
+
+@router.post("", status_code=202, response_model=Accepted)
+async def post_message(
+    body: MessageIn,
+    principal: IngestDep,
+    deps: DepsDep,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> Accepted:
+    """Accept a customer message for routing. Answers 202 only once the message is durable.
+
+    With an `Idempotency-Key` header, a retried request names the same message and is routed once.
+    """
+    message_id = idempotent_message_id(principal.key_id, idempotency_key) if idempotency_key else new_id()
+    message = normalize(body, message_id=message_id)
+    await deps.bus.publish(deps.settings.topics.inbound, message.conversation_key, message.to_bytes())
+    return Accepted(id=message.id, conversation_id=conversation_id(message.conversation_key))
+
+
+@router.get("/{message_id}", response_model=MessageOut)
+async def get_message(message_id: str, _: AdminDep, session: SessionDep) -> MessageOut:
+    """A routed message with its classification and the decision trace (404 until it is routed)."""
+    row = await session.get(Message, message_id)
+    if row is None:
+        raise NotFound("no routed message with that id (it may still be on its way to the router)")
+    decision = await session.get(Decision, message_id)
+    return _out(row, decision)
+
+
+@router.get("", response_model=list[MessageOut])
+async def list_messages(
+    _: AdminDep,
+    session: SessionDep,
+    channel: Channel | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    before: datetime | None = None,
+) -> list[MessageOut]:
+    """Recent routed messages, newest first; page with `before` (the last `received_at` you saw)."""
+    stmt = select(Message, Decision).join(Decision, Decision.message_id == Message.id, isouter=True)
+    if channel is not None:
+        stmt = stmt.where(Message.channel == channel)
+    if before is not None:
+        stmt = stmt.where(Message.received_at < before)
+    stmt = stmt.order_by(Message.received_at.desc(), Message.id.desc()).limit(limit)
+    return [_out(m, d) for m, d in (await session.execute(stmt))]
+
+
+def _out(row: Message, decision: Decision | None) -> MessageOut:
+    body = row.body
+    return MessageOut(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        channel=row.channel,
+        provider=row.provider,
+        external_id=row.external_id,
+        received_at=row.received_at,
+        routed_at=row.routed_at,
+        sender=body.get("sender", {}),
+        recipient=body.get("recipient"),
+        subject=body.get("subject"),
+        text=body.get("text", ""),
+        attachments=body.get("attachments", []),
+        flags=body.get("flags", {}),
+        classification=row.classification,
+        decision=None
+        if decision is None
+        else DecisionOut(
+            queue=decision.queue,
+            agent_id=decision.agent_id,
+            assignment_id=decision.assignment_id,
+            ruleset_version=decision.ruleset_version,
+            outcome=decision.outcome,
+            trace=decision.trace,
+        ),
+    )

@@ -1,0 +1,163 @@
+"""Queues: what supervisors watch and ops configure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Response
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.deps import AdminDep, SessionDep, SupervisorDep
+from gateway.schemas import QueueIn, QueueOut
+from shared.auth import Principal
+from shared.db.models import Assignment, AuditEvent, Queue, SlaPolicyRow
+from shared.errors import Conflict, InvalidRequest, NotFound
+
+router = APIRouter(prefix="/v1/queues", tags=["queues"])
+OPEN = ("queued", "offered", "accepted")
+
+
+@router.get("", response_model=list[QueueOut])
+async def list_queues(_: SupervisorDep, session: SessionDep) -> list[QueueOut]:
+    """Every queue with its open work: waiting (no agent yet), offered, accepted, SLA trouble, the oldest wait."""
+    counts = await session.execute(
+        select(
+            Assignment.queue, Assignment.status, Assignment.sla_state, func.count(), func.min(Assignment.enqueued_at)
+        )
+        .where(Assignment.status.in_(OPEN))
+        .group_by(Assignment.queue, Assignment.status, Assignment.sla_state)
+    )
+    now = datetime.now(UTC)
+    stats: dict[str, dict[str, int]] = {}
+    oldest: dict[str, datetime] = {}
+    for queue, status, sla, count, first in counts:
+        bucket = stats.setdefault(queue, {})
+        bucket[status] = bucket.get(status, 0) + count
+        bucket[f"sla_{sla}"] = bucket.get(f"sla_{sla}", 0) + count
+        if status == "queued" and first is not None:
+            first = first if first.tzinfo else first.replace(tzinfo=UTC)
+            oldest[queue] = min(first, oldest.get(queue, first))
+    out = []
+    for q in await session.scalars(select(Queue).order_by(Queue.name)):
+        s = stats.get(q.name, {})
+        out.append(
+            QueueOut(
+                name=q.name,
+                strategy=q.strategy,
+                open=sum(s.get(k, 0) for k in OPEN),
+                waiting=s.get("queued", 0),
+                offered=s.get("offered", 0),
+                accepted=s.get("accepted", 0),
+                sla_warning=s.get("sla_warning", 0),
+                sla_breached=s.get("sla_breached", 0),
+                oldest_wait_seconds=(now - oldest[q.name]).total_seconds() if q.name in oldest else None,
+            )
+        )
+    return out
+
+
+@router.get("/{name}")
+async def get_queue(name: str, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+    """A queue's configuration."""
+    return _config(await _get(session, name))
+
+
+@router.post("", status_code=201)
+async def create_queue(body: QueueIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+    """Create a queue with its strategy, offer timeout, overflow, business hours and SLA policy."""
+    if await session.get(Queue, body.name) is not None:
+        raise Conflict(f"queue {body.name} exists; use PUT to change it")
+    row = Queue(name=body.name)
+    session.add(row)
+    return await _save(session, row, body, principal, "queue.create")
+
+
+@router.put("/{name}")
+async def update_queue(name: str, body: QueueIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+    """Replace a queue's configuration; routers pick it up with their next batch."""
+    if body.name != name:
+        raise InvalidRequest("the name in the body must match the path")
+    return await _save(session, await _get(session, name), body, principal, "queue.update")
+
+
+@router.delete("/{name}", status_code=204)
+async def delete_queue(name: str, principal: AdminDep, session: SessionDep) -> Response:
+    """Delete a queue that holds no open work and that no other queue points to."""
+    row = await _get(session, name)
+    open_work = await session.scalar(
+        select(func.count()).select_from(Assignment).where(Assignment.queue == name, Assignment.status.in_(OPEN))
+    )
+    if open_work:
+        raise Conflict(f"queue {name} still holds {open_work} open assignments")
+    pointing = await session.scalar(
+        select(Queue.name).where((Queue.overflow_queue == name) | (Queue.after_hours_queue == name)).limit(1)
+    )
+    if pointing:
+        raise Conflict(f"queue {pointing} overflows or routes after hours to {name}")
+    await session.delete(row)
+    session.add(AuditEvent(actor=principal.actor, action="queue.delete", subject=name))
+    await session.commit()
+    return Response(status_code=204)
+
+
+async def _get(session: AsyncSession, name: str) -> Queue:
+    row = await session.get(Queue, name)
+    if row is None:
+        raise NotFound(f"no queue {name}")
+    return row
+
+
+async def _save(
+    session: AsyncSession, row: Queue, body: QueueIn, principal: Principal, action: str
+) -> dict[str, object]:
+    await _check_references(session, body)
+    row.description, row.strategy, row.offer_timeout_s = body.description, body.strategy, body.offer_timeout_s
+    row.overflow_queue, row.overflow_after_s = body.overflow_queue, body.overflow_after_s
+    row.after_hours_queue, row.aging_per_minute, row.sla_policy = (
+        body.after_hours_queue,
+        body.aging_per_minute,
+        body.sla_policy,
+    )
+    row.hours = body.hours.model_dump(mode="json") if body.hours is not None else None
+    row.updated_at = datetime.now(UTC)
+    session.add(
+        AuditEvent(actor=principal.actor, action=action, subject=body.name, detail=body.model_dump(mode="json"))
+    )
+    await session.commit()
+    return _config(row)
+
+
+async def _check_references(session: AsyncSession, body: QueueIn) -> None:
+    """Overflow and after-hours queues and the SLA policy must exist; overflow must not loop."""
+    rows = (await session.execute(select(Queue.name, Queue.overflow_queue))).all()
+    overflow: dict[str, str | None] = dict(rows)
+    overflow[body.name] = body.overflow_queue
+    for ref in (body.overflow_queue, body.after_hours_queue):
+        if ref is not None and ref not in overflow:
+            raise InvalidRequest(f"unknown queue {ref}")
+    if body.sla_policy is not None and await session.get(SlaPolicyRow, body.sla_policy) is None:
+        raise InvalidRequest(f"unknown SLA policy {body.sla_policy}")
+    if (body.overflow_queue is None) != (body.overflow_after_s is None):
+        raise InvalidRequest("overflow_queue and overflow_after_s go together")
+    seen, current = {body.name}, body.overflow_queue
+    while current is not None:
+        if current in seen:
+            raise InvalidRequest(f"overflow from {body.name} loops back through {current}")
+        seen.add(current)
+        current = overflow.get(current)
+
+
+def _config(row: Queue) -> dict[str, object]:
+    return {
+        "name": row.name,
+        "description": row.description,
+        "strategy": row.strategy,
+        "offer_timeout_s": row.offer_timeout_s,
+        "overflow_queue": row.overflow_queue,
+        "overflow_after_s": row.overflow_after_s,
+        "after_hours_queue": row.after_hours_queue,
+        "hours": row.hours,
+        "aging_per_minute": row.aging_per_minute,
+        "sla_policy": row.sla_policy,
+    }

@@ -1,0 +1,222 @@
+"""Rulesets for ops: drafts, validate, simulate, backtest, publish, rollback, history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.deps import AdminDep, DepsDep, SessionDep, SupervisorDep
+from gateway.routes.messages import normalize
+from gateway.schemas import MessageIn
+from shared.auth import Principal
+from shared.db.models import AuditEvent, Queue, Ruleset, RulesetActivation
+from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.ids import new_id
+
+router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])
+Document = Annotated[dict[str, Any], Body(embed=True)]
+
+
+class DraftIn(BaseModel):
+    """A ruleset document (defaults plus ordered rules) and a note on what changed."""
+
+    document: dict[str, Any]
+    note: str = Field(default="", max_length=500)
+
+
+class BacktestIn(BaseModel):
+    """The window of stored messages to replay (default: the last 7 days)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = Field(default=10_000, ge=1, le=100_000)
+
+
+class SimulateIn(BaseModel):
+    """One message to route on paper."""
+
+    message: MessageIn
+
+
+def _summary(row: Ruleset, active: int | None) -> dict[str, object]:
+    return {
+        "version": row.version,
+        "status": row.status,
+        "active": row.version == active,
+        "note": row.note,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+async def _active_version(session: AsyncSession) -> int | None:
+    return await session.scalar(select(RulesetActivation.version).order_by(RulesetActivation.id.desc()).limit(1))
+
+
+async def _get(session: AsyncSession, version: int) -> Ruleset:
+    row = await session.get(Ruleset, version)
+    if row is None:
+        raise NotFound(f"no ruleset version {version}")
+    return row
+
+
+async def _queues(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(Queue.name)))
+
+
+@router.get("")
+async def history(_: SupervisorDep, session: SessionDep) -> dict[str, object]:
+    """Every version and every activation (publish or rollback): who changed what and when."""
+    active = await _active_version(session)
+    versions = [_summary(r, active) for r in await session.scalars(select(Ruleset).order_by(Ruleset.version.desc()))]
+    activations = [
+        {"version": a.version, "action": a.action, "actor": a.actor, "at": a.at}
+        for a in await session.scalars(select(RulesetActivation).order_by(RulesetActivation.id.desc()).limit(200))
+    ]
+    return {"active_version": active, "versions": versions, "activations": activations}
+
+
+@router.post("", status_code=201)
+async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+    """Save a new draft version; the answer lists its validation errors (a draft may have some)."""
+    errors = deps.rules.validate(body.document, await _queues(session))
+    _refuse_unreadable(errors)
+    version = (await session.scalar(select(func.max(Ruleset.version))) or 0) + 1
+    now = datetime.now(UTC)
+    session.add(
+        Ruleset(
+            version=version,
+            document=body.document,
+            status="draft",
+            note=body.note,
+            created_by=principal.actor,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    session.add(AuditEvent(actor=principal.actor, action="ruleset.draft", subject=str(version)))
+    await session.commit()
+    return {"version": version, "status": "draft", "valid": not errors, "errors": errors}
+
+
+@router.get("/active")
+async def get_active(_: SupervisorDep, session: SessionDep) -> dict[str, object]:
+    """The ruleset every router is using."""
+    active = await _active_version(session)
+    if active is None:
+        raise NotFound("no ruleset has been published")
+    row = await _get(session, active)
+    return _summary(row, active) | {"document": row.document}
+
+
+@router.get("/{version}")
+async def get_version(version: int, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+    """One version with its document."""
+    row = await _get(session, version)
+    return _summary(row, await _active_version(session)) | {"document": row.document}
+
+
+@router.put("/{version}")
+async def update_draft(
+    version: int, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
+) -> dict[str, object]:
+    """Replace a draft's document; published versions are immutable."""
+    row = await _get(session, version)
+    if row.status != "draft":
+        raise Conflict(f"version {version} is {row.status}; create a new draft instead")
+    errors = deps.rules.validate(body.document, await _queues(session))
+    _refuse_unreadable(errors)
+    row.document, row.note, row.updated_at = body.document, body.note or row.note, datetime.now(UTC)
+    session.add(AuditEvent(actor=principal.actor, action="ruleset.update", subject=str(version)))
+    await session.commit()
+    return {"version": version, "status": "draft", "valid": not errors, "errors": errors}
+
+
+@router.post("/validate")
+async def validate_document(document: Document, _: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+    """Check a document without saving it: compile errors with positions, unknown fields and queues."""
+    errors = deps.rules.validate(document, await _queues(session))
+    return {"valid": not errors, "errors": errors}
+
+
+@router.post("/{version}/validate")
+async def validate_version(version: int, _: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+    """Check a saved version."""
+    row = await _get(session, version)
+    errors = deps.rules.validate(row.document, await _queues(session))
+    return {"version": version, "valid": not errors, "errors": errors}
+
+
+@router.post("/{version}/simulate")
+async def simulate(
+    version: int, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep
+) -> dict[str, object]:
+    """Route one message on paper under this version: the full decision trace; nothing is stored."""
+    row = await _get(session, version)
+    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    message = normalize(body.message, message_id=new_id(), provider="simulation")
+    return await deps.rules.simulate(session, row.document, version, message)
+
+
+@router.post("/{version}/backtest")
+async def backtest(
+    version: int, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep
+) -> dict[str, object]:
+    """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
+    row = await _get(session, version)
+    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    until = body.until or datetime.now(UTC)
+    since = body.since or until - timedelta(days=7)
+    if since >= until:
+        raise InvalidRequest("since must be before until")
+    active_version = await _active_version(session)
+    active = None
+    if active_version is not None:
+        active = (active_version, (await _get(session, active_version)).document)
+    return await deps.rules.backtest(session, active, (version, row.document), since, until, body.limit)
+
+
+@router.post("/{version}/publish")
+async def publish(version: int, principal: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+    """Make this version active, atomically; every router uses it for its next message, no restart."""
+    row = await _get(session, version)
+    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    return await _activate(session, row, principal, "publish")
+
+
+@router.post("/{version}/rollback")
+async def rollback(version: int, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+    """Make an earlier published version active again."""
+    row = await _get(session, version)
+    if row.status != "published":
+        raise Conflict(f"version {version} was never published; publish it instead")
+    return await _activate(session, row, principal, "rollback")
+
+
+async def _activate(session: AsyncSession, row: Ruleset, principal: Principal, action: str) -> dict[str, object]:
+    now = datetime.now(UTC)
+    row.status, row.updated_at = "published", now
+    session.add(RulesetActivation(version=row.version, action=action, actor=principal.actor, at=now))
+    session.add(AuditEvent(actor=principal.actor, action=f"ruleset.{action}", subject=str(row.version)))
+    await session.commit()
+    return {"version": row.version, "active": True, "action": action}
+
+
+def _refuse_unreadable(errors: list[dict[str, object]]) -> None:
+    """A draft may have rule errors, but it must be a ruleset document at all."""
+    unreadable = [e for e in errors if e.get("kind") == "document"]
+    if unreadable:
+        raise InvalidRequest("the document is not a ruleset", errors=unreadable)
+
+
+def _refuse_invalid(errors: list[dict[str, object]]) -> None:
+    if errors:
+        raise InvalidRequest(
+            f"the ruleset has {len(errors)} error(s); first: {errors[0].get('message')}", errors=errors
+        )

@@ -1,0 +1,130 @@
+"""Waiting work: expire unanswered offers and offer queued conversations as soon as an agent fits."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from router import store, timers
+from router.assign import Strategy, WorkItem, order_waiting
+from shared.db import capacity
+from shared.db.models import Assignment
+
+if TYPE_CHECKING:
+    from router.service import Router
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 0.5
+BATCH = 200
+DEFAULT_OFFER_TIMEOUT_S = 120
+
+
+class Dispatcher:
+    """Runs beside the consumer; every write is conditional, so several routers can run it at once."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Tick until ``stopping`` is set."""
+        while not stopping.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("dispatcher tick failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), TICK_SECONDS)
+
+    async def tick(self) -> int:
+        """One pass: timers, expired offers, then offers of waiting work. Returns how many offers were made."""
+        router = self.router
+        await router.refresh()
+        now = router.clock()
+        async with router.sessions() as session:
+            events = await timers.fire_sla(session, router.state.sla, now)
+            events += await timers.requeue_absent(session, timedelta(seconds=router.settings.away_grace_seconds), now)
+            events += await timers.overflow(session, router.state.policies, now)
+            await self._expire_offers(session, now)
+            offered = await self._offer_waiting(session, now)
+            await session.commit()
+        await router.announce(events)
+        return offered
+
+    async def _expire_offers(self, session: AsyncSession, now: datetime) -> None:
+        policies = self.router.state.policies
+        shortest = min((p.offer_timeout_s for p in policies.values()), default=DEFAULT_OFFER_TIMEOUT_S)
+        rows = await session.scalars(
+            select(Assignment)
+            .where(Assignment.status == "offered", Assignment.offered_at < now - timedelta(seconds=shortest))
+            .limit(BATCH)
+        )
+        for row in rows:
+            policy = policies.get(row.queue)
+            timeout = policy.offer_timeout_s if policy is not None else DEFAULT_OFFER_TIMEOUT_S
+            if row.offered_at is None or row.agent_id is None or now - row.offered_at < timedelta(seconds=timeout):
+                continue
+            await capacity.release(session, row.agent_id, row.channel, now)
+            self.router.state.pool.adjust_load(row.agent_id, row.channel, -1, now)
+            row.excluded_agents = sorted({*row.excluded_agents, row.agent_id})
+            row.status, row.agent_id, row.offered_at = "queued", None, None
+
+    async def _offer_waiting(self, session: AsyncSession, now: datetime) -> int:
+        """Offer waiting work in aged-priority order (the most urgent and the longest waiting both make the cut)."""
+        by_priority = select(Assignment).where(Assignment.status == "queued")
+        rows = {
+            r.id: r
+            for stmt in (
+                by_priority.order_by(Assignment.priority, Assignment.enqueued_at).limit(BATCH),
+                by_priority.order_by(Assignment.enqueued_at).limit(BATCH),
+            )
+            for r in await session.scalars(stmt)
+        }
+        if not rows:
+            return 0
+        items = {row.id: work_item(row) for row in rows.values()}
+        by_item = {id(item): assignment_id for assignment_id, item in items.items()}
+        offered = 0
+        pool = self.router.state.pool
+        for item in order_waiting(items.values(), now, self.router.state.policies):
+            row = rows[by_item[id(item)]]
+            selection = pool.select(item, strategy=self._strategy(row.queue), now=now)
+            if selection.agent_id is None:
+                continue
+            if not await capacity.claim(session, selection.agent_id, row.channel, now):
+                await store.reload_agent(session, pool, selection.agent_id)
+                continue
+            if not await store.offer_queued(session, row.id, selection.agent_id, now):
+                await capacity.release(session, selection.agent_id, row.channel, now)
+                continue
+            pool.adjust_load(selection.agent_id, row.channel, +1, now)
+            offered += 1
+        return offered
+
+    def _strategy(self, queue: str) -> Strategy:
+        policy = self.router.state.policies.get(queue)
+        return policy.strategy if policy is not None else "least_loaded"
+
+
+def work_item(row: Assignment) -> WorkItem:
+    """The pure engine's view of a waiting assignment."""
+    req = row.requirements or {}
+    skills = req.get("skills", {})
+    languages = req.get("languages", [])
+    item = WorkItem(
+        conversation_id=row.conversation_id,
+        channel=row.channel,
+        queue=row.queue,
+        language=row.language,
+        required_skills=dict(skills) if isinstance(skills, dict) else {},
+        required_languages=frozenset(languages) if isinstance(languages, list) else frozenset(),
+        priority=row.priority,
+        enqueued_at=row.enqueued_at,
+    )
+    return replace(item, excluded_agents=frozenset(row.excluded_agents))

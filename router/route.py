@@ -1,0 +1,142 @@
+"""Route one message inside the caller's transaction: sticky, or rules then assignment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from router import engine, store
+from router.assign import WorkItem, sticky_agent
+from shared.db import capacity
+from shared.db.models import Assignment, Decision, Message
+from shared.ids import new_id
+from shared.normalize import conversation_id
+from shared.schema import InboundMessage
+
+if TYPE_CHECKING:
+    from router.service import Router
+
+MAX_CLAIMS = 3
+
+
+async def route_message(message: InboundMessage, *, session: AsyncSession, router: Router) -> dict[str, object] | None:
+    """Record the message, its classification and decision; returns the routed event, None if seen before."""
+    if await store.already_routed(session, message.id, message.provider, message.external_id):
+        return None
+    now = router.clock()
+    classified = router.classifier.classify(
+        text=message.text, subject=message.subject, channel=message.channel
+    ).as_dict()
+    conv_id = conversation_id(message.conversation_key)
+    conv = await store.conversation(
+        session, conv_id, message.conversation_key, message.channel, message.sender.address, now
+    )
+    session.add(
+        Message(
+            id=message.id,
+            conversation_id=conv_id,
+            channel=message.channel,
+            provider=message.provider,
+            external_id=message.external_id,
+            received_at=message.received_at,
+            routed_at=now,
+            body=message.model_dump(mode="json", exclude={"id", "channel", "provider", "external_id", "received_at"}),
+            classification=classified,
+        )
+    )
+    current = await store.open_assignment(session, conv_id)
+    if current is not None:
+        current.message_count += 1
+        trace = engine.trace(None, classified, "sticky", "joined the conversation's open assignment")
+        return _record(session, router, message, current, None, "sticky", trace)
+    tier = await store.contact_tier(session, message.sender.address)
+    customer = engine.Customer(known=tier is not None, tier=tier or "standard", address=message.sender.address)
+    window = router.settings.sticky_window_seconds
+    preferred = sticky_agent(None, conv.last_agent_id, conv.last_closed_at, now, window)
+    state = router.state
+    plan = engine.plan(
+        message, classified, customer, state.ruleset,
+        preferred_agent=preferred, now=now, policies=state.policies, slas=state.sla,
+    )  # fmt: skip
+    agent_id = await _claim_agent(session, router, plan, now)
+    outcome: engine.Outcome = "assigned" if agent_id else "queued"
+    row = Assignment(
+        id=new_id(),
+        conversation_id=conv_id,
+        channel=message.channel,
+        queue=plan.queue,
+        agent_id=agent_id,
+        status="offered" if agent_id else "queued",
+        priority=plan.priority,
+        language=plan.language,
+        requirements=plan.requirements,
+        excluded_agents=[],
+        created_at=now,
+        enqueued_at=now,
+        offered_at=now if agent_id else None,
+        sla_policy=plan.sla_policy,
+        sla_priority=plan.priority,
+        sla_next_check=plan.sla_next_check,
+    )
+    session.add(row)
+    note = plan.selection.reason if plan.selection is not None else ""
+    return _record(
+        session, router, message, row, plan.rule.version, outcome, engine.trace(plan, classified, outcome, note)
+    )
+
+
+async def _claim_agent(session: AsyncSession, router: Router, plan: engine.Plan, now: datetime) -> str | None:
+    """Pick the best agent and take its capacity atomically; a stale pick is refreshed and retried."""
+    pool = router.state.pool
+    item = plan.item
+    for _ in range(MAX_CLAIMS):
+        plan.selection = engine.select(pool, item, router.state.policies, now)
+        agent_id = plan.selection.agent_id
+        if agent_id is None:
+            return None
+        if await capacity.claim(session, agent_id, item.channel, now):
+            pool.adjust_load(agent_id, item.channel, +1, now)
+            return agent_id
+        await store.reload_agent(session, pool, agent_id)
+        item = _exclude(item, agent_id)
+    return None
+
+
+def _exclude(item: WorkItem, agent_id: str) -> WorkItem:
+    return replace(item, excluded_agents=item.excluded_agents | {agent_id})
+
+
+def _record(
+    session: AsyncSession,
+    router: Router,
+    message: InboundMessage,
+    assignment: Assignment,
+    version: int | None,
+    outcome: engine.Outcome,
+    trace: dict[str, object],
+) -> dict[str, object]:
+    session.add(
+        Decision(
+            message_id=message.id,
+            conversation_id=assignment.conversation_id,
+            queue=assignment.queue,
+            agent_id=assignment.agent_id,
+            assignment_id=assignment.id,
+            ruleset_version=version,
+            outcome=outcome,
+            routed_by=router.settings.instance_id,
+            trace=trace,
+        )
+    )
+    return {
+        "message_id": message.id,
+        "conversation_id": assignment.conversation_id,
+        "assignment_id": assignment.id,
+        "queue": assignment.queue,
+        "agent_id": assignment.agent_id,
+        "outcome": outcome,
+        "ruleset_version": version,
+    }

@@ -1,0 +1,210 @@
+"""The router process: consume inbound messages, route each in one transaction, then commit offsets."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from router import engine, store
+from router.assign import AgentPool, QueuePolicy, SlaPolicy
+from router.classify import Classifier
+from router.dispatch import Dispatcher
+from router.route import route_message
+from router.rules import CompiledRuleset, compile_ruleset, default_ruleset
+from shared.bus import Bus, Consumer, Record
+from shared.schema import InboundMessage
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+FULL_RELOAD_SECONDS = 60.0
+
+
+def utcnow() -> datetime:
+    """The router's clock."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class RouterState:
+    """What the router keeps in memory between batches."""
+
+    ruleset: CompiledRuleset
+    activation: int | None
+    pool: AgentPool
+    policies: dict[str, QueuePolicy]
+    sla: dict[str, SlaPolicy] = field(default_factory=dict)
+    config_seen: tuple[object, ...] = ()
+    agents_seen: datetime | None = None
+    full_reload_at: float = 0.0
+
+
+class Router:
+    """One router instance: a consumer-group member plus the dispatcher for waiting work."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        bus: Bus,
+        classifier: Classifier,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.bus = bus
+        self.classifier = classifier
+        self.clock = clock
+        self.state = RouterState(compile_ruleset(default_ruleset(), version=0), None, AgentPool(), {})
+        self.dispatcher = Dispatcher(self)
+        self.routed = 0
+        self._consumer: Consumer | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> None:
+        """Load state, join the consumer group and start the loops."""
+        await self.refresh(force=True)
+        self._consumer = self.bus.consumer(self.settings.topics.inbound, self.settings.topics.router_group)
+        await self._consumer.start()
+        self._stopping.clear()
+        self._tasks = [
+            asyncio.create_task(self._consume_loop(), name="router-consume"),
+            asyncio.create_task(self.dispatcher.run(self._stopping), name="router-dispatch"),
+        ]
+
+    async def stop(self) -> None:
+        """Finish the batch in hand, commit, leave the group."""
+        self._stopping.set()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+
+    def running(self) -> bool:
+        """Whether the loops are alive (for readiness)."""
+        return bool(self._tasks) and not any(t.done() for t in self._tasks)
+
+    async def refresh(self, *, force: bool = False) -> None:
+        """Pick up a newly published ruleset, changed queue/SLA settings and changed agents."""
+        state = self.state
+        if time.monotonic() >= state.full_reload_at:
+            force = True
+        async with self.sessions() as session:
+            config = await store.config_fingerprint(session)
+            if force or config != state.config_seen:
+                active = await store.active_ruleset(session)
+                if active is not None and (force or active[0] != state.activation):
+                    act_id, version, document = active
+                    state.ruleset = compile_ruleset(document, version=version)
+                    state.activation = act_id
+                    log.info("ruleset active", extra={"version": version})
+                state.policies = await store.queue_policies(session)
+                state.sla = await store.sla_policies(session)
+                state.config_seen = config
+            if force:
+                state.pool = AgentPool()
+                state.full_reload_at = time.monotonic() + FULL_RELOAD_SECONDS
+            state.agents_seen = await store.refresh_pool(session, state.pool, None if force else state.agents_seen)
+
+    async def _consume_loop(self) -> None:
+        assert self._consumer is not None
+        consumer = self._consumer
+        while not self._stopping.is_set():
+            try:
+                records = await consumer.fetch(self.settings.router_batch_size, self.settings.router_poll_seconds)
+                if not records:
+                    continue
+                await self.refresh()
+                await self.handle_batch(records)
+                await consumer.commit(records)
+            except Exception:
+                log.exception("router batch failed; retrying from the committed offset")
+                await consumer.rewind()
+                await asyncio.sleep(1.0)
+
+    async def handle_batch(self, records: list[Record]) -> None:
+        """Route a batch in one transaction; on failure, route its records one by one."""
+        parsed: list[tuple[Record, InboundMessage]] = []
+        for record in records:
+            message = await self._parse(record)
+            if message is not None:
+                parsed.append((record, message))
+        try:
+            async with self.sessions() as session:
+                events = [await route_message(m, session=session, router=self) for _, m in parsed]
+                await session.commit()
+        except OperationalError:
+            raise
+        except Exception:
+            log.warning("batch failed, isolating the record that fails", exc_info=True)
+            events = [await self._route_alone(record, message) for record, message in parsed]
+        self.routed += sum(1 for e in events if e is not None)
+        await self.announce([e for e in events if e is not None])
+
+    async def _route_alone(self, record: Record, message: InboundMessage) -> dict[str, object] | None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                async with self.sessions() as session:
+                    event = await route_message(message, session=session, router=self)
+                    await session.commit()
+                return event
+            except OperationalError:
+                raise
+            except Exception as exc:
+                if attempt == MAX_ATTEMPTS:
+                    await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
+                    return None
+                await asyncio.sleep(0.05 * attempt)
+        return None
+
+    async def _parse(self, record: Record) -> InboundMessage | None:
+        try:
+            return InboundMessage.from_bytes(record.value)
+        except (ValidationError, ValueError) as exc:
+            await self._dead_letter(record, f"invalid InboundMessage: {exc.__class__.__name__}")
+            return None
+
+    async def _dead_letter(self, record: Record, error: str) -> None:
+        """Send a record that cannot be routed to the DLQ with the error, so the partition moves on."""
+        log.error("message sent to the DLQ", extra={"offset": record.offset, "partition": record.partition})
+        envelope = {
+            "error": error[:2000],
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": record.key,
+            "value": record.value.decode("utf-8", "replace"),
+            "at": self.clock().isoformat(),
+        }
+        await self.bus.publish(self.settings.topics.dlq, record.key or "", json.dumps(envelope).encode())
+
+    async def announce(self, events: list[dict[str, object]]) -> None:
+        """Publish decision and timer events; they are notifications, so a failure is logged, not retried."""
+        if not events:
+            return
+        topic = self.settings.topics.routed
+        results = await asyncio.gather(
+            *(self.bus.publish(topic, str(e.get("conversation_id", "")), json.dumps(e).encode()) for e in events),
+            return_exceptions=True,
+        )
+        failed = sum(1 for r in results if isinstance(r, BaseException))
+        if failed:
+            log.warning("could not publish decision events", extra={"failed": failed})
+
+
+__all__ = ["Router", "engine"]

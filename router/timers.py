@@ -1,0 +1,135 @@
+"""Durable timers run by the dispatcher: SLA warnings and breaches, away agents' work, queue overflow.
+
+Every timer is a row condition (a stored instant compared with now) and every firing is a conditional
+update, so timers survive restarts and fire once even when several routers tick at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from router.assign import (
+    Deadline,
+    QueuePolicy,
+    SlaClock,
+    SlaPolicy,
+    deadlines,
+    escalation_for,
+    sla_state,
+)
+from router.assign.sla import Breach
+from shared.db import capacity
+from shared.db.models import Agent, Assignment
+
+BATCH = 200
+Event = dict[str, object]
+
+
+async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[Event]:
+    """Move open work whose SLA check time has come to warning or breached; escalate a breach once."""
+    rows = await session.scalars(
+        select(Assignment)
+        .where(Assignment.sla_next_check <= now, Assignment.status.in_(("queued", "offered", "accepted")))
+        .order_by(Assignment.sla_next_check)
+        .limit(BATCH)
+    )
+    events: list[Event] = []
+    for row in list(rows):
+        policy = slas.get(row.sla_policy or "")
+        if policy is None:
+            row.sla_next_check = None
+            continue
+        clock = SlaClock(priority=row.sla_priority, started_at=row.created_at, first_response_at=row.accepted_at)
+        state = sla_state(clock, policy, now)
+        claimed = await session.execute(
+            update(Assignment)
+            .where(Assignment.id == row.id, Assignment.sla_next_check == row.sla_next_check)
+            .values(sla_state=state, sla_next_check=_next_check(deadlines(clock, policy), clock, now))
+            .execution_options(synchronize_session="fetch")
+        )
+        if not getattr(claimed, "rowcount", 0) or state == "ok":
+            continue
+        event: Event = {"type": f"sla.{state}", "assignment_id": row.id, "conversation_id": row.conversation_id,
+                        "queue": row.queue, "agent_id": row.agent_id, "at": now.isoformat()}  # fmt: skip
+        if state == "breached" and row.escalated_at is None:
+            event.update(await _escalate(session, row, Breach("first_response", row.sla_priority, now), now))
+        events.append(event)
+    return events
+
+
+def _next_check(due: list[Deadline], clock: SlaClock, now: datetime) -> datetime | None:
+    """The next instant at which the work's SLA state can change."""
+    pending = [
+        instant
+        for d in due
+        if (clock.first_response_at is None or d.target != "first_response")
+        for instant in (d.warn_at, d.due_at)
+        if instant > now
+    ]
+    return min(pending, default=None)
+
+
+async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now: datetime) -> Event:
+    """Raise priority; work nobody has accepted moves to the escalations queue."""
+    escalation = escalation_for(breach)
+    row.priority, row.escalated_at = escalation.new_priority, now
+    if row.status == "accepted":
+        return {"escalated": "priority", "priority": row.priority}
+    if row.status == "offered" and row.agent_id is not None:
+        await capacity.release(session, row.agent_id, row.channel, now)
+    row.status, row.agent_id, row.offered_at, row.queue = "queued", None, None, escalation.queue
+    return {"escalated": "queue", "priority": row.priority, "to_queue": escalation.queue}
+
+
+async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime) -> list[Event]:
+    """Accepted work of agents away or offline for longer than the grace period goes back to its queue."""
+    rows = await session.execute(
+        select(Assignment.id, Assignment.agent_id, Assignment.channel)
+        .join(Agent, Agent.id == Assignment.agent_id)
+        .where(
+            Assignment.status.in_(("offered", "accepted")),
+            Agent.presence.in_(("away", "offline")),
+            Agent.presence_changed_at <= now - grace,
+        )
+        .limit(BATCH)
+    )
+    events: list[Event] = []
+    for assignment_id, agent_id, channel in list(rows):
+        moved = await session.execute(
+            update(Assignment)
+            .where(Assignment.id == assignment_id, Assignment.agent_id == agent_id)
+            .values(status="queued", agent_id=None, offered_at=None, accepted_at=None)
+            .execution_options(synchronize_session="fetch")
+        )
+        if getattr(moved, "rowcount", 0) and agent_id is not None:
+            await capacity.release(session, agent_id, channel, now)
+            events.append({"type": "assignment.requeued", "assignment_id": assignment_id, "reason": "agent away",
+                           "at": now.isoformat()})  # fmt: skip
+    return events
+
+
+async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[Event]:
+    """Work waiting longer than its queue's overflow time moves to the overflow queue."""
+    events: list[Event] = []
+    for policy in policies.values():
+        if policy.overflow_queue is None or policy.overflow_after_s is None:
+            continue
+        moved = await session.execute(
+            update(Assignment)
+            .where(
+                Assignment.status == "queued",
+                Assignment.queue == policy.name,
+                Assignment.enqueued_at <= now - timedelta(seconds=policy.overflow_after_s),
+            )
+            .values(queue=policy.overflow_queue)
+            .execution_options(synchronize_session="fetch")
+        )
+        count = getattr(moved, "rowcount", 0)
+        if count:
+            events.append({"type": "queue.overflowed", "from": policy.name, "to": policy.overflow_queue,
+                           "count": count, "at": now.isoformat()})  # fmt: skip
+    return events

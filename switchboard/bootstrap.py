@@ -1,0 +1,115 @@
+"""Composition roots: the one place that connects things, for embedded and distributed processes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway import GatewayDeps
+from router.classify import Classifier, load_classifier
+from router.ops import RulesOperations
+from router.service import Router
+from shared.auth import generate_key, hash_token
+from shared.bus import Bus, EmbeddedBus
+from shared.db.migrate import upgrade_async
+from shared.db.models import ApiKey, AuditEvent
+from shared.db.session import create_engine, session_factory
+from shared.settings import Settings
+from switchboard.seed import seed_demo
+
+BOOTSTRAP_KEY_ID = "bootstrap-admin"
+
+
+@functools.cache
+def shared_classifier(languages: tuple[str, ...]) -> Classifier:
+    """One classifier per process and language set: it is immutable, and loading it takes a second."""
+    return load_classifier(languages)
+
+
+async def ensure_admin_key(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> str | None:
+    """Install the bootstrap admin key: ``SWITCHBOARD_ADMIN_KEY``, or a new one returned to print once."""
+    generated = None
+    if settings.admin_key is not None:
+        token = settings.admin_key.get_secret_value()
+    else:
+        generated = token = generate_key().token
+    async with sessions() as session:
+        row = await session.get(ApiKey, BOOTSTRAP_KEY_ID)
+        if row is None:
+            row = ApiKey(id=BOOTSTRAP_KEY_ID, prefix="bootstrap", key_hash="", role="admin", name="bootstrap admin")
+            session.add(row)
+        if row.key_hash != hash_token(token):
+            row.key_hash, row.revoked_at = hash_token(token), None
+            session.add(AuditEvent(actor="system", action="api_key.bootstrap", subject=BOOTSTRAP_KEY_ID))
+        await session.commit()
+    return generated
+
+
+def announce_key(token: str, port: int) -> None:
+    """Print a generated admin key once, to the operator's terminal (never to the logs)."""
+    print(
+        f"\nSwitchboard admin key (shown once; set SWITCHBOARD_ADMIN_KEY to choose your own):\n  {token}\n"
+        f"Try: curl -H 'Authorization: Bearer {token}' http://127.0.0.1:{port}/v1/queues\n",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+async def prepare_database(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Migrate, install the admin key and seed the demo setup when asked."""
+    await upgrade_async(settings.database_url)
+    generated = await ensure_admin_key(sessions, settings)
+    if settings.seed_demo:
+        await seed_demo(sessions, datetime.now(UTC))
+    if generated:
+        announce_key(generated, settings.port)
+
+
+def make_bus(settings: Settings, engine: object) -> Bus:
+    """The bus the settings ask for."""
+    if settings.bus == "kafka":
+        from shared.bus.kafka import KafkaBus
+
+        assert settings.kafka_bootstrap is not None
+        return KafkaBus(
+            settings.kafka_bootstrap,
+            topics=settings.topics,
+            partitions=settings.kafka_partitions,
+            client_id=settings.kafka_client_id,
+        )
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    assert isinstance(engine, AsyncEngine)
+    return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
+
+
+@asynccontextmanager
+async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True) -> AsyncIterator[GatewayDeps]:
+    """Open the database and bus (and a router when asked) for one process's lifetime."""
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    bus: Bus | None = None
+    router: Router | None = None
+    try:
+        if prepare:
+            await prepare_database(settings, sessions)
+        bus = make_bus(settings, engine)
+        await bus.start()
+        classifier = shared_classifier(settings.languages)
+        deps = GatewayDeps(settings=settings, sessions=sessions, bus=bus, rules=RulesOperations(classifier))
+        if with_router:
+            router = Router(settings=settings, sessions=sessions, bus=bus, classifier=classifier)
+            await router.start()
+            deps.extra_ready.append(router.running)
+        yield deps
+    finally:
+        if router is not None:
+            await router.stop()
+        if bus is not None:
+            await bus.stop()
+        await engine.dispose()

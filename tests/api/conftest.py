@@ -1,0 +1,70 @@
+"""API tests: the real app and embedded runtime through httpx, SQLite in a temporary directory."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway import create_app
+from shared.settings import Settings
+from switchboard.bootstrap import runtime
+
+ADMIN_KEY = "test-admin-key-0123456789abcdef"
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for an embedded instance in ``tmp_path``."""
+    values: dict[str, Any] = {
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'switchboard.db'}",
+        "admin_key": ADMIN_KEY,
+        "seed_demo": True,
+        "router_poll_seconds": 0.02,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Embedded settings with the demo setup."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin client on a running embedded app (gateway plus router)."""
+    app = create_app(settings, lambda: runtime(settings, with_router=True))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://switchboard.test", headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+        ) as c:
+            yield c
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10.0) -> Any:
+    """Retry ``check`` until it returns something truthy, or fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+async def routed(client: httpx.AsyncClient, message_id: str) -> dict[str, Any]:
+    """Wait until the message is routed and return it."""
+
+    async def check() -> dict[str, Any] | None:
+        r = await client.get(f"/v1/messages/{message_id}")
+        return r.json() if r.status_code == 200 else None
+
+    result: dict[str, Any] = await eventually(check)
+    return result

@@ -1,0 +1,181 @@
+"""Agents and their work through the public API: keys, presence, assignments, accept, complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.conftest import eventually, routed
+
+pytestmark = pytest.mark.asyncio
+
+FREJA = {
+    "name": "Freja",
+    "languages": ["da", "en"],
+    "skills": {"refunds": 5},
+    "capacity": {"email": 5, "sms": 3, "chat": 2, "fax": 5},
+    "queues": ["returns"],
+}
+
+
+async def agent_client(client: httpx.AsyncClient, spec: dict[str, Any]) -> tuple[str, httpx.AsyncClient]:
+    """Create an agent and a client carrying its key."""
+    r = await client.post("/v1/agents", json=spec)
+    assert r.status_code == 201, r.text
+    agent_id = r.json()["id"]
+    r = await client.post("/v1/api-keys", json={"role": "agent", "agent_id": agent_id})
+    assert r.status_code == 201, r.text
+    assert r.json()["key"].startswith("sb_")
+    headers = {"Authorization": f"Bearer {r.json()['key']}"}
+    return agent_id, httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url), headers=headers)
+
+
+async def make_everyone_else_offline(client: httpx.AsyncClient, keep: str) -> None:
+    for agent in (await client.get("/v1/agents")).json():
+        if agent["id"] != keep and agent["presence"] != "offline":
+            key = (await client.post("/v1/api-keys", json={"role": "agent", "agent_id": agent["id"]})).json()["key"]
+            r = await client.put(
+                "/v1/agents/me/presence", json={"status": "offline"}, headers={"Authorization": f"Bearer {key}"}
+            )
+            assert r.status_code == 200
+
+
+async def test_agent_receives_accepts_and_completes_work(client: httpx.AsyncClient) -> None:
+    agent_id, agent = await agent_client(client, FREJA)
+    await make_everyone_else_offline(client, agent_id)
+    assert (await agent.put("/v1/agents/me/presence", json={"status": "available"})).status_code == 200
+    r = await client.post(
+        "/v1/messages",
+        json={
+            "channel": "email",
+            "sender": {"address": "Kunde@Example.DK"},
+            "subject": "Returnering",
+            "text": "Hej, jeg vil gerne returnere mine sko og have refunderet beløbet. Ordre 55555.",
+        },
+    )
+    message = await routed(client, r.json()["id"])
+    assert message["decision"]["agent_id"] == agent_id
+
+    async def mine() -> list[dict[str, Any]]:
+        return (await agent.get("/v1/agents/me/assignments")).json()  # type: ignore[no-any-return]
+
+    [assignment] = await eventually(mine)
+    assert assignment["status"] == "offered"
+    assert assignment["conversation_id"] == message["conversation_id"]
+    accepted = await agent.post(f"/v1/assignments/{assignment['id']}/accept")
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "accepted"
+    done = await agent.post(
+        f"/v1/assignments/{assignment['id']}/complete",
+        json={"disposition": "refund_issued", "notes": "Refunded in full"},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    assert done.json()["disposition"] == "refund_issued"
+    assert await mine() == []
+    me = (await client.get(f"/v1/agents/{agent_id}")).json()
+    assert me["load"]["email"] == 0
+
+
+async def test_agent_cannot_touch_another_agents_assignment(client: httpx.AsyncClient) -> None:
+    owner_id, owner = await agent_client(client, FREJA)
+    _, other = await agent_client(client, FREJA | {"name": "Other"})
+    await make_everyone_else_offline(client, owner_id)
+    await owner.put("/v1/agents/me/presence", json={"status": "available"})
+    r = await client.post(
+        "/v1/messages",
+        json={
+            "channel": "sms",
+            "sender": {"address": "+4520202020"},
+            "text": "Jeg vil returnere min ordre og have pengene tilbage",
+        },
+    )
+    await routed(client, r.json()["id"])
+    [assignment] = (await owner.get("/v1/agents/me/assignments")).json()
+    r = await other.post(f"/v1/assignments/{assignment['id']}/accept")
+    assert r.status_code == 404
+    assert (await other.get("/v1/agents/me/assignments")).json() == []
+
+
+async def test_work_waits_in_queue_until_an_agent_becomes_available(client: httpx.AsyncClient) -> None:
+    agent_id, agent = await agent_client(client, FREJA)
+    await make_everyone_else_offline(client, agent_id)
+    r = await client.post(
+        "/v1/messages",
+        json={
+            "channel": "chat",
+            "sender": {"address": "session-42"},
+            "text": "I want to return my order and get a refund",
+        },
+    )
+    message = await routed(client, r.json()["id"])
+    assert message["decision"]["agent_id"] is None
+    assert message["decision"]["outcome"] == "queued"
+    queues = {q["name"]: q for q in (await client.get("/v1/queues")).json()}
+    assert queues[message["decision"]["queue"]]["waiting"] == 1
+    await agent.put("/v1/agents/me/presence", json={"status": "available"})
+
+    async def offered() -> list[dict[str, Any]]:
+        return (await agent.get("/v1/agents/me/assignments")).json()  # type: ignore[no-any-return]
+
+    [assignment] = await eventually(offered)
+    assert assignment["conversation_id"] == message["conversation_id"]
+
+
+async def test_going_offline_hands_back_unaccepted_offers(client: httpx.AsyncClient) -> None:
+    agent_id, agent = await agent_client(client, FREJA)
+    await make_everyone_else_offline(client, agent_id)
+    await agent.put("/v1/agents/me/presence", json={"status": "available"})
+    r = await client.post(
+        "/v1/messages",
+        json={
+            "channel": "sms",
+            "sender": {"address": "+4520303030"},
+            "text": "Jeg vil returnere varen og have refusion",
+        },
+    )
+    await routed(client, r.json()["id"])
+    r = await agent.put("/v1/agents/me/presence", json={"status": "offline"})
+    assert r.json()["requeued"] == 1
+    assert (await agent.get("/v1/agents/me/assignments")).json() == []
+
+
+async def test_second_message_in_a_conversation_sticks_to_its_agent(client: httpx.AsyncClient) -> None:
+    agent_id, agent = await agent_client(client, FREJA)
+    await make_everyone_else_offline(client, agent_id)
+    await agent.put("/v1/agents/me/presence", json={"status": "available"})
+    body = {
+        "channel": "sms",
+        "sender": {"address": "+4520404040"},
+        "recipient": "+4570000000",
+        "text": "Jeg vil returnere min ordre",
+    }
+    first = await routed(client, (await client.post("/v1/messages", json=body)).json()["id"])
+    second = await routed(client, (await client.post("/v1/messages", json=body | {"text": "Hallo?"})).json()["id"])
+    assert second["decision"]["outcome"] == "sticky"
+    assert second["decision"]["agent_id"] == first["decision"]["agent_id"] == agent_id
+    [assignment] = (await agent.get("/v1/agents/me/assignments")).json()
+    assert assignment["message_count"] == 2
+
+
+async def test_agent_key_needs_an_existing_agent(client: httpx.AsyncClient) -> None:
+    r = await client.post("/v1/api-keys", json={"role": "agent", "agent_id": "nobody"})
+    assert r.status_code == 422
+    r = await client.post("/v1/api-keys", json={"role": "integration", "agent_id": "x"})
+    assert r.status_code == 422
+
+
+async def test_agent_with_unknown_queue_is_refused(client: httpx.AsyncClient) -> None:
+    r = await client.post("/v1/agents", json=FREJA | {"queues": ["nope"]})
+    assert r.status_code == 422
+    assert "nope" in r.json()["detail"]
+
+
+async def test_revoked_key_stops_working(client: httpx.AsyncClient) -> None:
+    created = (await client.post("/v1/api-keys", json={"role": "supervisor"})).json()
+    headers = {"Authorization": f"Bearer {created['key']}"}
+    assert (await client.get("/v1/queues", headers=headers)).status_code == 200
+    assert (await client.delete(f"/v1/api-keys/{created['id']}")).status_code == 204
+    assert (await client.get("/v1/queues", headers=headers)).status_code == 401

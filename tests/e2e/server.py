@@ -1,0 +1,66 @@
+"""An embedded Switchboard server as a real subprocess, for end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ADMIN = "e2e-admin-key-0123456789abcdef"
+HEADERS = {"Authorization": f"Bearer {ADMIN}"}
+CLI = [sys.executable, "-c", "from switchboard.cli import main; main()"]
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def server_env(tmp: Path, port: int) -> dict[str, str]:
+    """Environment of an embedded server whose files live in ``tmp``."""
+    return os.environ | {
+        "SWITCHBOARD_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'sb.db'}",
+        "SWITCHBOARD_PORT": str(port),
+        "SWITCHBOARD_ADMIN_KEY": ADMIN,
+        "SWITCHBOARD_LOG_LEVEL": "WARNING",
+    }
+
+
+def start(tmp: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start ``switchboard run``, logging to ``tmp/server.log``."""
+    with (tmp / "server.log").open("ab") as log:
+        return subprocess.Popen([*CLI, "run"], env=server_env(tmp, port), stdout=log, stderr=log, cwd=tmp)
+
+
+async def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait for /readyz; fail if the server exits."""
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=base) as c:
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "server exited during start"
+            try:
+                if (await c.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("server did not become ready")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it lingers."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
