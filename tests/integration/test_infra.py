@@ -1,0 +1,123 @@
+"""Smoke tests of the integration harness: a real broker and a real PostgreSQL answer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
+
+pytestmark = pytest.mark.integration
+
+
+async def create_topic(bootstrap: str, partitions: int = 3) -> str:
+    topic = f"it.smoke.{uuid.uuid4().hex[:12]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+    finally:
+        await admin.close()
+    return topic
+
+
+async def produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]], **kw: Any) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **kw)
+    await producer.start()
+    try:
+        for key, value in records:
+            await producer.send_and_wait(topic, value=value, key=key)
+    finally:
+        await producer.stop()
+
+
+async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30.0) -> list[tuple[bytes, bytes]]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"it-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    got: list[tuple[bytes, bytes]] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(got) < count and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                got.extend((r.key, r.value) for r in records)
+        await consumer.commit()
+    finally:
+        await consumer.stop()
+    return got
+
+
+async def test_kafka_round_trip(kafka_bootstrap: str) -> None:
+    topic = await create_topic(kafka_bootstrap)
+    records = [(f"conv-{i % 4}".encode(), f"message {i}".encode()) for i in range(20)]
+    await produce(kafka_bootstrap, topic, records)
+    got = await consume(kafka_bootstrap, topic, len(records))
+    assert sorted(got) == sorted(records)
+    # one key lives in one partition, so per-key order is kept
+    for key in {k for k, _ in records}:
+        assert [v for k, v in got if k == key] == [v for k, v in records if k == key]
+
+
+async def test_topics_are_not_auto_created(kafka_bootstrap: str) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", request_timeout_ms=3000)
+    await producer.start()
+    try:
+        with pytest.raises(KafkaError):
+            await asyncio.wait_for(producer.send_and_wait(f"it.absent.{uuid.uuid4().hex}", b"x"), 10)
+    finally:
+        await producer.stop()
+
+
+async def test_postgres_session_database(postgres_url: str) -> None:
+    assert postgres_url.startswith("postgresql+asyncpg://")
+    conn = await asyncpg.connect(postgres_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        assert await conn.fetchval("SELECT current_database()") == "switchboard"
+        assert await conn.fetchval("SELECT 40 + 2") == 42
+        assert int(await conn.fetchval("SHOW server_version_num")) >= 150000
+    finally:
+        await conn.close()
+
+
+async def test_fresh_database_is_empty_and_private(fresh_database: Any) -> None:
+    conn = await asyncpg.connect(fresh_database.dsn)
+    try:
+        assert await conn.fetchval("SELECT current_database()") == fresh_database.name
+        tables = await conn.fetchval("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        assert tables == 0
+        await conn.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        await conn.execute("INSERT INTO t VALUES (1), (2)")
+        assert await conn.fetchval("SELECT sum(id) FROM t") == 3
+    finally:
+        await conn.close()
+    assert fresh_database.url.startswith("postgresql+asyncpg://")
+
+
+async def test_broker_stop_and_restart_keeps_data(kafka_broker: Any) -> None:
+    bootstrap = kafka_broker.bootstrap
+    topic = await create_topic(bootstrap, partitions=1)
+    await produce(bootstrap, topic, [(b"k", b"before")])
+
+    kafka_broker.stop()
+    assert not kafka_broker.answers()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", request_timeout_ms=2000)
+    with pytest.raises(KafkaError):
+        await producer.start()  # nothing listens: fails fast, does not hang
+    await producer.stop()
+
+    assert kafka_broker.start() == bootstrap  # same address, same data
+    await produce(bootstrap, topic, [(b"k", b"after")])
+    got = await consume(bootstrap, topic, 2)
+    assert [v for _, v in got] == [b"before", b"after"]
