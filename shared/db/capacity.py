@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.models import Agent, AgentCapacity
@@ -37,6 +37,8 @@ async def release(session: AsyncSession, agent_id: str, channel: str, now: datet
         .where(AgentCapacity.agent_id == agent_id, AgentCapacity.channel == channel, AgentCapacity.load > 0)
         .values(load=AgentCapacity.load - 1)
     )
+    busy = select(AgentCapacity.agent_id).where(AgentCapacity.agent_id == agent_id, AgentCapacity.load > 0).exists()
+    await session.execute(update(Agent).where(Agent.id == agent_id, ~busy).values(idle_since=now))
     await touch_agent(session, agent_id, now)
 
 

@@ -13,8 +13,13 @@ from tests.api.support import agent_client, assignments, everyone_offline, post_
 
 pytestmark = pytest.mark.asyncio
 
-NORDIC = {"name": "Nora", "languages": ["nb", "da", "en"], "skills": {"refunds": 4, "complaints": 4},
-          "capacity": {"email": 5, "sms": 3, "chat": 2, "fax": 5}, "queues": ["returns", "escalations", "general"]}
+NORDIC = {
+    "name": "Nora",
+    "languages": ["nb", "da", "en"],
+    "skills": {"refunds": 4, "complaints": 4},
+    "capacity": {"email": 5, "sms": 3, "chat": 2, "fax": 5},
+    "queues": ["returns", "escalations", "general"],
+}
 REFUND = {"channel": "sms", "sender": {"address": "+4520111111"}, "text": "I want to return my jacket and get a refund"}
 
 
@@ -26,8 +31,11 @@ async def queue_state(client: httpx.AsyncClient, name: str) -> dict[str, Any]:
 async def test_closed_queue_sends_new_work_to_its_after_hours_queue(client: httpx.AsyncClient) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     today = datetime.now(UTC).date().isoformat()
-    hours = {"tz": "Europe/Copenhagen", "weekly": {"mon": [["09:00", "12:00"], ["13:00", "17:00"]]},
-             "holidays": [today, tomorrow]}
+    hours = {
+        "tz": "Europe/Copenhagen",
+        "weekly": {"mon": [["09:00", "12:00"], ["13:00", "17:00"]]},
+        "holidays": [today, tomorrow],
+    }
     r = await client.put("/v1/queues/returns", json={"name": "returns", "hours": hours, "after_hours_queue": "general"})
     assert r.status_code == 200, r.text
     message = await post_and_route(client, REFUND)

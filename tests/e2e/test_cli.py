@@ -50,8 +50,14 @@ async def test_rules_publish_makes_a_file_the_active_ruleset(tmp_path: Path) -> 
     try:
         await wait_ready(f"http://127.0.0.1:{port}", proc)
         ruleset = tmp_path / "rules.json"
-        ruleset.write_text(json.dumps({"defaults": {"queue": "general"},
-                                       "rules": [{"id": "all-tech", "when": "true", "action": {"queue": "tech"}}]}))
+        ruleset.write_text(
+            json.dumps(
+                {
+                    "defaults": {"queue": "general"},
+                    "rules": [{"id": "all-tech", "when": "true", "action": {"queue": "tech"}}],
+                }
+            )
+        )
         env = server_env(tmp_path, port) | {"SWITCHBOARD_URL": f"http://127.0.0.1:{port}", "SWITCHBOARD_API_KEY": ADMIN}
         out = subprocess.run([*CLI, "rules", "publish", str(ruleset), "--note", "everything to tech"], env=env,
                              capture_output=True, text=True, timeout=60)  # fmt: skip

@@ -15,6 +15,7 @@ from tests.e2e.server import HEADERS, free_port, start, stop, wait_ready
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
+
 async def test_accepted_messages_survive_sigkill_and_are_routed_exactly_once(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
