@@ -20,7 +20,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 K8S = DEPLOY / "k8s"
-APP_COMMANDS = {"gateway", "router", "migrate", "adapters"}
+APP_COMMANDS = {"gateway", "router", "migrate"}
 
 
 def load_all(path: Path) -> list[dict[str, Any]]:
@@ -77,11 +77,10 @@ def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
     assert commands["migrate"] == ["migrate"]
     assert commands["gateway"] == ["gateway"]
     assert commands["router"] == ["router"]
-    assert commands["adapters"] == ["adapters"]
     assert services["router"]["deploy"]["replicas"] == 2
     assert "8000:8000" in services["gateway"]["ports"]
     assert "/readyz" in " ".join(services["gateway"]["healthcheck"]["test"])
-    for name in ("gateway", "router", "adapters"):
+    for name in ("gateway", "router"):
         deps = services[name]["depends_on"]
         assert deps["migrate"]["condition"] == "service_completed_successfully"
         assert deps["kafka"]["condition"] == "service_healthy"
@@ -183,8 +182,6 @@ def test_deploy_files_use_only_commands_the_cli_has(compose: dict[str, Any]) -> 
     }
     assert used == APP_COMMANDS
     missing = used - cli_commands()
-    if missing == {"adapters"}:
-        pytest.skip("`switchboard adapters` is not in the CLI yet (docker-compose.yml already runs it)")
     assert not missing, f"deploy files run commands the CLI lacks: {sorted(missing)}"
 
 
