@@ -1,0 +1,27 @@
+"""Run every benchmark in turn and print their figures (``make bench``). Not collected by pytest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = ["bench_classify.py", "bench_rules.py", "bench_assign.py", "bench_routing.py", "bench_ingest.py"]
+
+
+def main() -> None:
+    """Each benchmark in its own process, so one's memory and caches do not colour the next."""
+    env = os.environ | {"PYTHONPATH": str(HERE.parents[1])}
+    failed = []
+    for name in BENCHES:
+        print(f"\n=== {name}", flush=True)
+        if subprocess.run([sys.executable, str(HERE / name)], env=env, check=False).returncode:
+            failed.append(name)
+    if failed:
+        raise SystemExit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
