@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,14 +23,13 @@ if TYPE_CHECKING:
 MAX_CLAIMS = 3
 
 
-async def route_message(message: InboundMessage, *, session: AsyncSession, router: Router) -> dict[str, object] | None:
+async def route_message(
+    message: InboundMessage, classified: Mapping[str, object], *, session: AsyncSession, router: Router
+) -> dict[str, object] | None:
     """Record the message, its classification and decision; returns the routed event, None if seen before."""
     if await store.already_routed(session, message.id, message.provider, message.external_id):
         return None
     now = router.clock()
-    classified = router.classifier.classify(
-        text=message.text, subject=message.subject, channel=message.channel
-    ).as_dict()
     conv_id = conversation_id(message.conversation_key)
     conv = await store.conversation(
         session, conv_id, message.conversation_key, message.channel, message.sender.address, now
@@ -44,7 +44,7 @@ async def route_message(message: InboundMessage, *, session: AsyncSession, route
             received_at=message.received_at,
             routed_at=now,
             body=message.model_dump(mode="json", exclude={"id", "channel", "provider", "external_id", "received_at"}),
-            classification=classified,
+            classification=dict(classified),
         )
     )
     current = await store.open_assignment(session, conv_id)

@@ -28,6 +28,7 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 FULL_RELOAD_SECONDS = 60.0
+EMBEDDED_BATCH = 32
 
 
 def utcnow() -> datetime:
@@ -68,6 +69,9 @@ class Router:
         self.clock = clock
         self.state = RouterState(compile_ruleset(default_ruleset(), version=0), None, AgentPool(), {})
         self.dispatcher = Dispatcher(self)
+        # Embedded mode shares SQLite's single write lock with ingest: short transactions keep 202s fast.
+        embedded = settings.bus != "kafka"
+        self.batch_size = min(settings.router_batch_size, EMBEDDED_BATCH) if embedded else settings.router_batch_size
         self.routed = 0
         self._consumer: Consumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -126,7 +130,7 @@ class Router:
         consumer = self._consumer
         while not self._stopping.is_set():
             try:
-                records = await consumer.fetch(self.settings.router_batch_size, self.settings.router_poll_seconds)
+                records = await consumer.fetch(self.batch_size, self.settings.router_poll_seconds)
                 if not records:
                     continue
                 await self.refresh()
@@ -144,23 +148,39 @@ class Router:
             message = await self._parse(record)
             if message is not None:
                 parsed.append((record, message))
+        classified = [await self._classify(m, i) for i, (_, m) in enumerate(parsed)]
         try:
             async with self.sessions() as session:
-                events = [await route_message(m, session=session, router=self) for _, m in parsed]
+                events = [
+                    await route_message(m, c, session=session, router=self)
+                    for (_, m), c in zip(parsed, classified, strict=True)
+                ]
                 await session.commit()
         except OperationalError:
             raise
         except Exception:
             log.warning("batch failed, isolating the record that fails", exc_info=True)
-            events = [await self._route_alone(record, message) for record, message in parsed]
+            events = [
+                await self._route_alone(record, message, c)
+                for (record, message), c in zip(parsed, classified, strict=True)
+            ]
         self.routed += sum(1 for e in events if e is not None)
         await self.announce([e for e in events if e is not None])
 
-    async def _route_alone(self, record: Record, message: InboundMessage) -> dict[str, object] | None:
+    async def _classify(self, message: InboundMessage, position: int) -> dict[str, object]:
+        """Classify before the transaction opens (CPU work must not hold the database's write lock),
+        letting other tasks such as ingest run between messages."""
+        if position % 8 == 7:
+            await asyncio.sleep(0)
+        return self.classifier.classify(text=message.text, subject=message.subject, channel=message.channel).as_dict()
+
+    async def _route_alone(
+        self, record: Record, message: InboundMessage, classified: dict[str, object]
+    ) -> dict[str, object] | None:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.sessions() as session:
-                    event = await route_message(message, session=session, router=self)
+                    event = await route_message(message, classified, session=session, router=self)
                     await session.commit()
                 return event
             except OperationalError:
