@@ -16,6 +16,7 @@ async def agent_client(client: httpx.AsyncClient, spec: dict[str, Any]) -> tuple
     agent_id = r.json()["id"]
     r = await client.post("/v1/api-keys", json={"role": "agent", "agent_id": agent_id})
     assert r.status_code == 201, r.text
+    assert r.json()["key"].startswith("sb_")
     headers = {"Authorization": f"Bearer {r.json()['key']}"}
     return agent_id, httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url), headers=headers)
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import eventually, routed
+from tests.api.support import agent_client, everyone_offline
 
 pytestmark = pytest.mark.asyncio
 
@@ -20,31 +21,9 @@ FREJA = {
 }
 
 
-async def agent_client(client: httpx.AsyncClient, spec: dict[str, Any]) -> tuple[str, httpx.AsyncClient]:
-    """Create an agent and a client carrying its key."""
-    r = await client.post("/v1/agents", json=spec)
-    assert r.status_code == 201, r.text
-    agent_id = r.json()["id"]
-    r = await client.post("/v1/api-keys", json={"role": "agent", "agent_id": agent_id})
-    assert r.status_code == 201, r.text
-    assert r.json()["key"].startswith("sb_")
-    headers = {"Authorization": f"Bearer {r.json()['key']}"}
-    return agent_id, httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url), headers=headers)
-
-
-async def make_everyone_else_offline(client: httpx.AsyncClient, keep: str) -> None:
-    for agent in (await client.get("/v1/agents")).json():
-        if agent["id"] != keep and agent["presence"] != "offline":
-            key = (await client.post("/v1/api-keys", json={"role": "agent", "agent_id": agent["id"]})).json()["key"]
-            r = await client.put(
-                "/v1/agents/me/presence", json={"status": "offline"}, headers={"Authorization": f"Bearer {key}"}
-            )
-            assert r.status_code == 200
-
-
 async def test_agent_receives_accepts_and_completes_work(client: httpx.AsyncClient) -> None:
     agent_id, agent = await agent_client(client, FREJA)
-    await make_everyone_else_offline(client, agent_id)
+    await everyone_offline(client, keep={agent_id})
     assert (await agent.put("/v1/agents/me/presence", json={"status": "available"})).status_code == 200
     r = await client.post(
         "/v1/messages",
@@ -82,7 +61,7 @@ async def test_agent_receives_accepts_and_completes_work(client: httpx.AsyncClie
 async def test_agent_cannot_touch_another_agents_assignment(client: httpx.AsyncClient) -> None:
     owner_id, owner = await agent_client(client, FREJA)
     _, other = await agent_client(client, FREJA | {"name": "Other"})
-    await make_everyone_else_offline(client, owner_id)
+    await everyone_offline(client, keep={owner_id})
     await owner.put("/v1/agents/me/presence", json={"status": "available"})
     r = await client.post(
         "/v1/messages",
@@ -101,7 +80,7 @@ async def test_agent_cannot_touch_another_agents_assignment(client: httpx.AsyncC
 
 async def test_work_waits_in_queue_until_an_agent_becomes_available(client: httpx.AsyncClient) -> None:
     agent_id, agent = await agent_client(client, FREJA)
-    await make_everyone_else_offline(client, agent_id)
+    await everyone_offline(client, keep={agent_id})
     r = await client.post(
         "/v1/messages",
         json={
@@ -126,7 +105,7 @@ async def test_work_waits_in_queue_until_an_agent_becomes_available(client: http
 
 async def test_going_offline_hands_back_unaccepted_offers(client: httpx.AsyncClient) -> None:
     agent_id, agent = await agent_client(client, FREJA)
-    await make_everyone_else_offline(client, agent_id)
+    await everyone_offline(client, keep={agent_id})
     await agent.put("/v1/agents/me/presence", json={"status": "available"})
     r = await client.post(
         "/v1/messages",
@@ -144,7 +123,7 @@ async def test_going_offline_hands_back_unaccepted_offers(client: httpx.AsyncCli
 
 async def test_second_message_in_a_conversation_sticks_to_its_agent(client: httpx.AsyncClient) -> None:
     agent_id, agent = await agent_client(client, FREJA)
-    await make_everyone_else_offline(client, agent_id)
+    await everyone_offline(client, keep={agent_id})
     await agent.put("/v1/agents/me/presence", json={"status": "available"})
     body = {
         "channel": "sms",

@@ -27,7 +27,6 @@ def test_json_text_loads_to_the_same_document() -> None:
 
 
 def test_yaml_text_loads() -> None:
-    pytest.importorskip("yaml")
     doc = parse_ruleset_text(_YAML)
     assert doc.rules[0].when == 'intent == "billing" && language in ["da", "nb"]'
     assert doc.rules[0].action.required_languages == ["$language"]
@@ -42,7 +41,6 @@ def test_broken_json_reports_line_and_column() -> None:
 
 
 def test_broken_yaml_reports_line_and_column() -> None:
-    pytest.importorskip("yaml")
     with pytest.raises(RulesetInvalid) as caught:
         parse_ruleset_text("defaults:\n  queue: general\nrules: [\n  - id: x\n")
     error = caught.value.rule_errors[0]
