@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import eventually, routed
-from tests.api.support import agent_client, everyone_offline
+from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
 
 pytestmark = pytest.mark.asyncio
 
@@ -25,16 +25,15 @@ async def test_agent_receives_accepts_and_completes_work(client: httpx.AsyncClie
     agent_id, agent = await agent_client(client, FREJA)
     await everyone_offline(client, keep={agent_id})
     assert (await agent.put("/v1/agents/me/presence", json={"status": "available"})).status_code == 200
-    r = await client.post(
-        "/v1/messages",
-        json={
+    message = await post_and_route(
+        client,
+        {
             "channel": "email",
             "sender": {"address": "Kunde@Example.DK"},
             "subject": "Returnering",
             "text": "Hej, jeg vil gerne returnere mine sko og have refunderet beløbet. Ordre 55555.",
         },
     )
-    message = await routed(client, r.json()["id"])
     assert message["decision"]["agent_id"] == agent_id
 
     async def mine() -> list[dict[str, Any]]:
@@ -63,15 +62,14 @@ async def test_agent_cannot_touch_another_agents_assignment(client: httpx.AsyncC
     _, other = await agent_client(client, FREJA | {"name": "Other"})
     await everyone_offline(client, keep={owner_id})
     await owner.put("/v1/agents/me/presence", json={"status": "available"})
-    r = await client.post(
-        "/v1/messages",
-        json={
+    await post_and_route(
+        client,
+        {
             "channel": "sms",
             "sender": {"address": "+4520202020"},
             "text": "Jeg vil returnere min ordre og have pengene tilbage",
         },
     )
-    await routed(client, r.json()["id"])
     [assignment] = (await owner.get("/v1/agents/me/assignments")).json()
     r = await other.post(f"/v1/assignments/{assignment['id']}/accept")
     assert r.status_code == 404
@@ -81,25 +79,21 @@ async def test_agent_cannot_touch_another_agents_assignment(client: httpx.AsyncC
 async def test_work_waits_in_queue_until_an_agent_becomes_available(client: httpx.AsyncClient) -> None:
     agent_id, agent = await agent_client(client, FREJA)
     await everyone_offline(client, keep={agent_id})
-    r = await client.post(
-        "/v1/messages",
-        json={
+    message = await post_and_route(
+        client,
+        {
             "channel": "chat",
             "sender": {"address": "session-42"},
             "text": "I want to return my order and get a refund",
         },
     )
-    message = await routed(client, r.json()["id"])
     assert message["decision"]["agent_id"] is None
     assert message["decision"]["outcome"] == "queued"
     queues = {q["name"]: q for q in (await client.get("/v1/queues")).json()}
     assert queues[message["decision"]["queue"]]["waiting"] == 1
     await agent.put("/v1/agents/me/presence", json={"status": "available"})
 
-    async def offered() -> list[dict[str, Any]]:
-        return (await agent.get("/v1/agents/me/assignments")).json()  # type: ignore[no-any-return]
-
-    [assignment] = await eventually(offered)
+    [assignment] = await assignments(agent, wait_for=1)
     assert assignment["conversation_id"] == message["conversation_id"]
 
 
@@ -107,15 +101,14 @@ async def test_going_offline_hands_back_unaccepted_offers(client: httpx.AsyncCli
     agent_id, agent = await agent_client(client, FREJA)
     await everyone_offline(client, keep={agent_id})
     await agent.put("/v1/agents/me/presence", json={"status": "available"})
-    r = await client.post(
-        "/v1/messages",
-        json={
+    await post_and_route(
+        client,
+        {
             "channel": "sms",
             "sender": {"address": "+4520303030"},
             "text": "Jeg vil returnere varen og have refusion",
         },
     )
-    await routed(client, r.json()["id"])
     r = await agent.put("/v1/agents/me/presence", json={"status": "offline"})
     assert r.json()["requeued"] == 1
     assert (await agent.get("/v1/agents/me/assignments")).json() == []
