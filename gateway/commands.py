@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
-from shared.db import capacity
+from shared.db import capacity, presence
 from shared.db.models import Agent, Assignment, AuditEvent, Conversation, Queue
 from shared.errors import Conflict, InvalidRequest, NotFound
 
@@ -41,7 +41,7 @@ async def reject(session: AsyncSession, assignment_id: str, principal: Principal
     row = await _own(session, assignment_id, principal)
     if row.status != "offered":
         raise Conflict(f"the assignment is {row.status}, only an offered one can be rejected")
-    await _requeue(session, row, now, exclude=True)
+    await presence.requeue(session, row, now, exclude=True)
     await session.commit()
     return row
 
@@ -85,30 +85,17 @@ async def set_presence(session: AsyncSession, principal: Principal, status: str,
     requeued = 0
     if agent.presence != status:
         agent.presence, agent.presence_changed_at = status, now
+        agent.shift_ends_at = None  # a router computes the end of the shift this presence falls in
         if status == "available":
             agent.idle_since = now
         else:
-            offers = await session.scalars(
-                select(Assignment).where(Assignment.agent_id == agent.id, Assignment.status == "offered")
-            )
-            for row in offers:
-                await _requeue(session, row, now, exclude=False)
-                requeued += 1
+            requeued = len(await presence.hand_back_offers(session, agent.id, now))
         session.add(
             AuditEvent(actor=principal.actor, action="agent.presence", subject=agent.id, detail={"status": status})
         )
     await capacity.touch_agent(session, agent.id, now)
     await session.commit()
     return requeued
-
-
-async def _requeue(session: AsyncSession, row: Assignment, now: datetime, *, exclude: bool) -> None:
-    """Put an offered assignment back in its queue and free the agent's capacity."""
-    assert row.agent_id is not None
-    await capacity.release(session, row.agent_id, row.channel, now)
-    if exclude and row.agent_id not in row.excluded_agents:
-        row.excluded_agents = [*row.excluded_agents, row.agent_id]
-    row.status, row.agent_id, row.offered_at = "queued", None, None
 
 
 async def transfer(
@@ -133,7 +120,7 @@ async def transfer(
     ):
         raise Conflict("that agent is not available with free capacity on this channel")
     previous = row.agent_id
-    await _requeue(session, row, now, exclude=False)
+    await presence.requeue(session, row, now, exclude=False)
     if agent_id is not None:
         row.status, row.agent_id, row.offered_at = "offered", agent_id, now
     else:
@@ -151,7 +138,7 @@ async def escalate(session: AsyncSession, assignment_id: str, principal: Princip
         raise Conflict(f"the assignment is {row.status}")
     if await session.get(Queue, ESCALATIONS) is None:
         raise Conflict(f"there is no {ESCALATIONS} queue to escalate to")
-    await _requeue(session, row, now, exclude=True)
+    await presence.requeue(session, row, now, exclude=True)
     row.queue, row.priority, row.escalated_at = ESCALATIONS, 1, now
     session.add(AuditEvent(actor=principal.actor, action="assignment.escalate", subject=row.id))
     await session.commit()

@@ -80,6 +80,41 @@ Capacity = Annotated[dict[Channel, int], AfterValidator(_check_capacity)]
 QueueNames = Annotated[list[str], Field(max_length=100)]
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class HoursIn(_In):
+    """Weekly hours in a time zone: shifts per weekday (split shifts allowed) and holidays. A queue's opening
+    hours and an agent's working hours take this shape."""
+
+    tz: str = Field(examples=["Europe/Copenhagen"])
+    weekly: dict[str, list[tuple[str, str]]] = Field(examples=[{"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}])
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+
+    @field_validator("tz")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekly(cls, value: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+        for day, shifts in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"weekday {day!r} is not one of {', '.join(WEEKDAYS)}")
+            for start, end in shifts:
+                if not re.match(HHMM, start) or not re.match(HHMM, end):
+                    raise ValueError("shift times are HH:MM")
+                if end != "00:00" and end <= start:
+                    raise ValueError(f"shift {start}-{end} ends before it starts")
+        return value
+
+
 class AgentIn(_In):
     """A new agent."""
 
@@ -89,6 +124,7 @@ class AgentIn(_In):
     capacity: Capacity = Field(default_factory=lambda: dict.fromkeys(CHANNELS, 1))
     queues: QueueNames = Field(default_factory=list)
     presence: Presence = "offline"
+    shift: HoursIn | None = Field(default=None, description="Working hours; when a shift ends the agent is signed off.")
 
 
 class Created(BaseModel):
@@ -108,6 +144,8 @@ class AgentOut(BaseModel):
     load: dict[str, int]
     queues: list[str]
     presence: str
+    shift: dict[str, object] | None = None
+    shift_ends_at: datetime | None = None
 
 
 class ApiKeyIn(_In):
@@ -203,40 +241,6 @@ class QueueOut(BaseModel):
     oldest_wait_seconds: float | None
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
-
-
-class HoursIn(_In):
-    """Opening hours in the queue's own time zone: shifts per weekday (split shifts allowed) and holidays."""
-
-    tz: str = Field(examples=["Europe/Copenhagen"])
-    weekly: dict[str, list[tuple[str, str]]] = Field(examples=[{"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}])
-    holidays: list[date] = Field(default_factory=list, max_length=400)
-
-    @field_validator("tz")
-    @classmethod
-    def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @field_validator("weekly")
-    @classmethod
-    def _weekly(cls, value: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
-        for day, shifts in value.items():
-            if day not in WEEKDAYS:
-                raise ValueError(f"weekday {day!r} is not one of {', '.join(WEEKDAYS)}")
-            for start, end in shifts:
-                if not re.match(HHMM, start) or not re.match(HHMM, end):
-                    raise ValueError("shift times are HH:MM")
-                if end != "00:00" and end <= start:
-                    raise ValueError(f"shift {start}-{end} ends before it starts")
-        return value
-
-
 class QueueIn(_In):
     """A department queue and how its work is offered."""
 
@@ -285,6 +289,7 @@ class AgentPatch(_In):
     skills: Skills | None = None
     capacity: Capacity | None = None
     queues: QueueNames | None = None
+    shift: HoursIn | None = Field(default=None, description="Working hours; an explicit null removes them.")
 
 
 class TransferIn(_In):

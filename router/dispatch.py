@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from router import store, timers
@@ -27,7 +27,8 @@ DEFAULT_OFFER_TIMEOUT_S = 120
 
 
 class Dispatcher:
-    """Runs beside the consumer; every write is conditional, so several routers can run it at once."""
+    """Runs beside the consumer; every state change is a conditional update, so several routers can run it
+    at once and each timer fires once."""
 
     def __init__(self, router: Router) -> None:
         self.router = router
@@ -49,6 +50,11 @@ class Dispatcher:
         now = router.clock()
         async with router.sessions() as session:
             events = await timers.fire_sla(session, router.state.sla, now)
+            await timers.schedule_shift_ends(session, now)
+            signed_off = await timers.end_shifts(session, now)
+            for event in signed_off:
+                await store.reload_agent(session, router.state.pool, str(event["agent_id"]))
+            events += signed_off
             events += await timers.requeue_absent(session, timedelta(seconds=router.settings.away_grace_seconds), now)
             events += await timers.overflow(session, router.state.policies, now)
             await self._expire_offers(session, now)
@@ -68,12 +74,29 @@ class Dispatcher:
         for row in rows:
             policy = policies.get(row.queue)
             timeout = policy.offer_timeout_s if policy is not None else DEFAULT_OFFER_TIMEOUT_S
-            if row.offered_at is None or row.agent_id is None or now - row.offered_at < timedelta(seconds=timeout):
+            agent_id, offered_at = row.agent_id, row.offered_at
+            if offered_at is None or agent_id is None or now - offered_at < timedelta(seconds=timeout):
                 continue
-            await capacity.release(session, row.agent_id, row.channel, now)
-            self.router.state.pool.adjust_load(row.agent_id, row.channel, -1, now)
-            row.excluded_agents = sorted({*row.excluded_agents, row.agent_id})
-            row.status, row.agent_id, row.offered_at = "queued", None, None
+            expired = await session.execute(
+                update(Assignment)
+                .where(
+                    Assignment.id == row.id,
+                    Assignment.status == "offered",
+                    Assignment.agent_id == agent_id,
+                    Assignment.offered_at == offered_at,
+                )
+                .values(
+                    status="queued",
+                    agent_id=None,
+                    offered_at=None,
+                    excluded_agents=sorted({*row.excluded_agents, agent_id}),
+                )
+                .execution_options(synchronize_session="fetch")
+            )
+            if not getattr(expired, "rowcount", 0):
+                continue  # accepted, rejected or expired by another router meanwhile
+            await capacity.release(session, agent_id, row.channel, now)
+            self.router.state.pool.adjust_load(agent_id, row.channel, -1, now)
 
     async def _offer_waiting(self, session: AsyncSession, now: datetime) -> int:
         """Offer waiting work in aged-priority order (the most urgent and the longest waiting both make the cut)."""

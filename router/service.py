@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import time
@@ -124,6 +125,11 @@ class Router:
                 state.pool = AgentPool()
                 state.full_reload_at = time.monotonic() + FULL_RELOAD_SECONDS
             state.agents_seen = await store.refresh_pool(session, state.pool, None if force else state.agents_seen)
+        if force:
+            # The loaded pool, rules and models live as long as the process: keep them out of the cyclic
+            # collector's passes, which would otherwise walk them all and stall a routing decision.
+            gc.collect()
+            gc.freeze()
 
     async def _consume_loop(self) -> None:
         assert self._consumer is not None

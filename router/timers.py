@@ -1,4 +1,4 @@
-"""Durable timers run by the dispatcher: SLA warnings and breaches, away agents' work, queue overflow.
+"""Durable timers run by the dispatcher: SLA warnings and breaches, away agents' work, shift ends, overflow.
 
 Every timer is a row condition (a stored instant compared with now) and every firing is a conditional
 update, so timers survive restarts and fire once even when several routers tick at the same time.
@@ -21,11 +21,14 @@ from router.assign import (
     escalation_for,
     sla_state,
 )
+from router.assign.hours import is_open, shift_end
 from router.assign.sla import Breach
-from shared.db import capacity
-from shared.db.models import Agent, Assignment
+from router.policies import business_hours
+from shared.db import capacity, presence
+from shared.db.models import Agent, Assignment, AuditEvent
 
 BATCH = 200
+SHIFT_RECHECK = timedelta(days=30)
 Event = dict[str, object]
 
 
@@ -110,6 +113,69 @@ async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime)
             events.append({"type": "assignment.requeued", "assignment_id": assignment_id, "reason": "agent away",
                            "at": now.isoformat()})  # fmt: skip
     return events
+
+
+async def schedule_shift_ends(session: AsyncSession, now: datetime) -> None:
+    """Work out when each signed-on agent with working hours is to be signed off. The gateway clears
+    ``shift_ends_at`` when presence or hours change; the update is conditional on the row being unchanged."""
+    rows = await session.execute(
+        select(Agent.id, Agent.shift, Agent.updated_at)
+        .where(Agent.shift_ends_at.is_(None), Agent.shift.is_not(None), Agent.presence.in_(presence.ON))
+        .limit(BATCH)
+    )
+    for agent_id, shift, seen in list(rows):
+        await session.execute(
+            update(Agent)
+            .where(Agent.id == agent_id, Agent.updated_at == seen, Agent.shift_ends_at.is_(None))
+            .values(shift_ends_at=_sign_off_at(shift, now))
+        )
+
+
+async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
+    """Sign off agents whose shift has ended: offers go back at once, accepted work after the away grace
+    period (counted from the shift's end, see ``requeue_absent``)."""
+    rows = await session.execute(
+        select(Agent.id, Agent.shift, Agent.shift_ends_at)
+        .where(Agent.shift_ends_at <= now, Agent.presence.in_(presence.ON))
+        .order_by(Agent.shift_ends_at)
+        .limit(BATCH)
+    )
+    events: list[Event] = []
+    for agent_id, shift, ends in list(rows):
+        hours = business_hours(shift)
+        unchanged = (Agent.id == agent_id, Agent.shift_ends_at == ends, Agent.presence.in_(presence.ON))
+        if hours is None or is_open(hours, now):  # hours removed, or a re-check of hours that never close
+            await session.execute(update(Agent).where(*unchanged).values(shift_ends_at=_sign_off_at(shift, now)))
+            continue
+        signed_off = await session.execute(
+            update(Agent)
+            .where(*unchanged)
+            .values(
+                presence="offline",
+                presence_changed_at=ends,
+                shift_ends_at=None,
+                idle_since=None,
+                revision=Agent.revision + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        if not getattr(signed_off, "rowcount", 0):
+            continue  # another router signed the agent off, or the agent changed presence meanwhile
+        requeued = await presence.hand_back_offers(session, agent_id, now)
+        session.add(AuditEvent(actor="router", action="agent.presence", subject=agent_id,
+                               detail={"status": "offline", "reason": "shift ended"}))  # fmt: skip
+        events.append({"type": "agent.shift_ended", "agent_id": agent_id, "requeued": requeued,
+                       "at": now.isoformat()})  # fmt: skip
+    return events
+
+
+def _sign_off_at(shift: object, now: datetime) -> datetime | None:
+    """The end of the shift on at ``now`` (or of the next one); hours that never close are checked again later."""
+    hours = business_hours(shift if isinstance(shift, Mapping) else None)
+    if hours is None:
+        return None
+    return shift_end(hours, now) or now + SHIFT_RECHECK
 
 
 async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[Event]:

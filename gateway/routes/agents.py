@@ -32,6 +32,7 @@ async def create_agent(body: AgentIn, principal: AdminDep, session: SessionDep) 
         queues=body.queues,
         presence=body.presence,
         presence_changed_at=now,
+        shift=body.shift.model_dump(mode="json") if body.shift is not None else None,
         idle_since=now if body.presence == "available" else None,
         updated_at=now,
     )
@@ -106,12 +107,15 @@ def _out(agent: Agent, caps: list[AgentCapacity]) -> AgentOut:
         load={c.channel: c.load for c in caps},
         queues=agent.queues,
         presence=agent.presence,
+        shift=agent.shift,
+        shift_ends_at=agent.shift_ends_at,
     )
 
 
 @router.patch("/{agent_id}", response_model=AgentOut)
 async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, session: SessionDep) -> AgentOut:
-    """Change an agent's name, languages, skills, per-channel capacity or queues; routers pick it up at once."""
+    """Change an agent's name, languages, skills, per-channel capacity, queues or shift; routers pick it up at
+    once."""
     agent = await session.get(Agent, agent_id, with_for_update=True)
     if agent is None:
         raise NotFound("no such agent")
@@ -121,6 +125,9 @@ async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, ses
         value = getattr(body, name)
         if value is not None:
             setattr(agent, name, value)
+    if "shift" in body.model_fields_set:
+        agent.shift = body.shift.model_dump(mode="json") if body.shift is not None else None
+        agent.shift_ends_at = None  # a router computes the end from the new hours
     if body.capacity is not None:
         caps = {c.channel: c for c in (await _capacities(session, [agent_id])).get(agent_id, [])}
         for channel, limit in body.capacity.items():
@@ -134,7 +141,7 @@ async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, ses
             actor=principal.actor,
             action="agent.update",
             subject=agent_id,
-            detail=body.model_dump(mode="json", exclude_none=True),
+            detail=body.model_dump(mode="json", exclude_unset=True),
         )
     )
     await session.commit()

@@ -71,6 +71,29 @@ def next_open(hours: BusinessHours, now: datetime) -> datetime | None:
     return None
 
 
+def shift_end(hours: BusinessHours, now: datetime) -> datetime | None:
+    """When the shift on at ``now`` ends or, off shift, when the next one ends (UTC). Back-to-back shifts (one
+    ending at midnight, the next starting then) are one stretch. None if it never opens or never closes."""
+    start = next_open(hours, now)
+    if start is None:
+        return None
+    zone = hours.zone
+    first = start.astimezone(zone).date()
+    for offset in range(LOOKAHEAD_DAYS):
+        day = first + timedelta(days=offset)
+        if day in hours.holidays:
+            continue
+        for _, end in sorted(hours.weekly.get(day.weekday(), ()), key=lambda shift: (shift[1] == MIDNIGHT, shift[1])):
+            closing = (
+                _first_instant_at(day + timedelta(days=1), MIDNIGHT, zone)
+                if end == MIDNIGHT
+                else _first_instant_at(day, end, zone)
+            )
+            if closing > start and not is_open(hours, closing):
+                return closing
+    return None
+
+
 def _first_instant_at(day: date, wall: time, zone: ZoneInfo) -> datetime:
     """The first instant whose local wall time on ``day`` is at or after ``wall`` (the gap's end in spring)."""
     naive = datetime.combine(day, wall)

@@ -121,6 +121,10 @@ class Agent(Base):
     queues: Mapped[list[str]] = mapped_column(JSON, default=list)
     presence: Mapped[str] = mapped_column(String(16), default="offline")
     presence_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Working hours (the queue-hours shape); at ``shift_ends_at`` a router signs the agent off. The gateway
+    # clears ``shift_ends_at`` whenever presence or shift changes and a router computes it again.
+    shift: Mapped[Json | None] = mapped_column(JSON(none_as_null=True), default=None)
+    shift_ends_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     idle_since: Mapped[datetime | None] = mapped_column(default=None)
     last_assigned_at: Mapped[datetime | None] = mapped_column(default=None)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
