@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Literal
 
 from router.assign import (
+    CHANNELS,
     AgentPool,
+    Demand,
     QueuePolicy,
     Selection,
     SlaClock,
@@ -140,6 +142,35 @@ def plan(
     )
 
 
+def prepare(pool: AgentPool, ruleset: CompiledRuleset, policies: Mapping[str, QueuePolicy] | None = None) -> None:
+    """Build the pool's index for every kind of work the ruleset can send it, so no decision has to.
+
+    Call after loading the pool and after a ruleset or queue policy change (before ``gc.freeze()``).
+    """
+    pool.prepare(demands(ruleset, policies or {}))
+
+
+def demands(ruleset: CompiledRuleset, policies: Mapping[str, QueuePolicy]) -> list[Demand]:
+    """The kinds of work the ruleset's actions produce: each queue (and where its after-hours and
+    overflow work goes), on every channel, with the action's skills, by that queue's strategy."""
+    seen: set[tuple[str, frozenset[tuple[str, int]]]] = set()
+    out: list[Demand] = []
+    for action in ruleset.actions:
+        policy = policies.get(action.queue)
+        queues = [action.queue]
+        if policy is not None:
+            queues += [q for q in (policy.after_hours_queue, policy.overflow_queue) if q is not None]
+        for queue in queues:
+            skills = frozenset(action.required_skills.items())
+            if (queue, skills) in seen:
+                continue
+            seen.add((queue, skills))
+            target = policies.get(queue)
+            strategy = target.strategy if target is not None else "least_loaded"
+            out += [Demand(queue, channel, dict(skills), strategy) for channel in CHANNELS]
+    return out
+
+
 def select(pool: AgentPool, item: WorkItem, policies: Mapping[str, QueuePolicy], now: datetime) -> Selection:
     """Ask the pool for the best fitting agent by the queue's strategy."""
     policy = policies.get(item.queue)
@@ -156,6 +187,7 @@ def trace(plan_: Plan | None, classified: Mapping[str, object], outcome: Outcome
         if plan_.selection is not None:
             out["assignment"] = {
                 "reason": plan_.selection.reason,
+                "examined": plan_.selection.examined,
                 "candidates": [
                     {"agent_id": c.agent_id, "outcome": c.outcome, "reason": c.reason}
                     for c in plan_.selection.candidates

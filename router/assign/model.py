@@ -61,11 +61,23 @@ class CandidateNote:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """The chosen agent (None: the work waits in its queue), why, and a bounded candidate trace."""
+    """The chosen agent (None: the work waits in its queue), why, a bounded candidate trace, and how many
+    index entries were examined to decide."""
 
     agent_id: str | None
     reason: str
     candidates: tuple[CandidateNote, ...] = ()
+    examined: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """A kind of work the pool should be ready to place: ``AgentPool.prepare`` builds its index entries."""
+
+    queue: str
+    channel: str
+    required_skills: Mapping[str, int]
+    strategy: Strategy
 
 
 def serves(agent: AgentState, queue: str) -> bool:

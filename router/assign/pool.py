@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from router.assign.model import (
     STRATEGIES,
     AgentState,
     CandidateNote,
+    Demand,
     Presence,
     Selection,
     Strategy,
@@ -36,11 +38,12 @@ class AgentPool:
     """Indexed in-memory view of agents; ``select`` cost does not grow with the number of agents.
 
     Index: one *segment* per distinct (queue, channel, required skills) that work items ask for (they
-    follow the ruleset's actions, not the agents; bounded by an LRU of ``max_segments``), built on
-    first use from the agents serving that queue: O(agents in the queue), once. A segment holds the
-    agents that statically fit, in tiers by skill fit (sum of proficiencies: at most 5k+1 tiers for k
-    required skills); a tier keeps its ready agents (available, free capacity on the channel) in a lazy
-    heap per (strategy, language), built when first asked for.
+    follow the ruleset's actions, not the agents). ``prepare`` builds the segments a ruleset can ask
+    for ahead of time and keeps them; any other is built on first use (a *miss*: O(agents that fit),
+    found by set intersections) and kept in an LRU of ``max_segments``. A segment holds the agents that
+    statically fit, in tiers by skill fit (sum of proficiencies: at most 5k+1 tiers for k required
+    skills); a tier keeps its ready agents (available, free capacity on the channel) in a heap per
+    (strategy, language), built by ``prepare`` or when first asked for, from that language's speakers.
 
     Updates are lazy where ranks can only worsen: taking work (``adjust_load`` with delta > 0) or
     leaving "available" costs O(1) here, and ``select`` re-files such agents when it meets them.
@@ -56,16 +59,32 @@ class AgentPool:
         self._agents: dict[str, AgentState] = {}
         self._profiles: dict[str, tuple[object, ...]] = {}
         self._by_queue: dict[str, set[str]] = {}
-        self._segments: OrderedDict[SegmentKey, Segment] = OrderedDict()
+        self._by_channel: dict[str, set[str]] = {}
+        self._by_skill: dict[str, dict[int, set[str]]] = {}
+        self._segments: dict[SegmentKey, Segment] = {}
+        self._lru: OrderedDict[SegmentKey, None] = OrderedDict()
         self._seg_by_queue: dict[str, set[SegmentKey]] = {}
         self._member_of: dict[str, set[SegmentKey]] = {}
         self._max_segments = max_segments
+        self._segment_misses = 0
 
     def __len__(self) -> int:
         return len(self._agents)
 
     def __contains__(self, agent_id: object) -> bool:
         return agent_id in self._agents
+
+    @property
+    def misses(self) -> int:
+        """Index entries (segments, views) built inside ``select``: work ``prepare`` was not told about.
+
+        O(segments): for statistics, not for the hot path. Evicted segments' view misses are not counted.
+        """
+        return self._segment_misses + sum(t.misses for s in self._segments.values() for t in s.tiers.values())
+
+    def ids(self) -> frozenset[str]:
+        """Every known agent's id."""
+        return frozenset(self._agents)
 
     def get(self, agent_id: str) -> AgentState | None:
         """The agent's current state, if known."""
@@ -86,6 +105,11 @@ class AgentPool:
         self._member_of[agent.id] = set()
         for queue in agent.queues or {ANY_QUEUE}:
             self._by_queue.setdefault(queue, set()).add(agent.id)
+        for channel, cap in agent.capacity.items():
+            if cap > 0:
+                self._by_channel.setdefault(channel, set()).add(agent.id)
+        for skill, level in agent.skills.items():
+            self._by_skill.setdefault(skill, {}).setdefault(level, set()).add(agent.id)
         for key in self._segment_keys_for(agent):
             if key.admits(agent):
                 self._segments[key].add(agent)
@@ -99,6 +123,11 @@ class AgentPool:
         del self._profiles[agent_id]
         for queue in agent.queues or {ANY_QUEUE}:
             self._by_queue[queue].discard(agent_id)
+        for channel, cap in agent.capacity.items():
+            if cap > 0:
+                self._by_channel[channel].discard(agent_id)
+        for skill, level in agent.skills.items():
+            self._by_skill[skill][level].discard(agent_id)
         for key in self._member_of.pop(agent_id, set()):
             self._segments[key].remove(agent)
 
@@ -131,6 +160,28 @@ class AgentPool:
         else:
             self._put(replace(agent, load=load), channel=channel)
 
+    def prepare(self, demands: Iterable[Demand]) -> None:
+        """Build, now and off the hot path, every index entry these kinds of work need, and keep them.
+
+        Call it after loading the pool and whenever the ruleset or queue strategies change: ``select``
+        then finds its segment and views built. Segments prepared earlier but not asked for now go
+        back under the LRU. Cost O(sum over demands of the agents that fit).
+        """
+        wanted: dict[SegmentKey, set[Strategy]] = {}
+        for demand in demands:
+            if demand.strategy not in STRATEGIES:
+                raise UnknownStrategy(f"unknown assignment strategy {demand.strategy!r}")
+            key = SegmentKey(demand.queue, demand.channel, frozenset(demand.required_skills.items()))
+            wanted.setdefault(key, set()).add(demand.strategy)
+        for key in self._segments.keys() - self._lru.keys() - wanted.keys():
+            self._lru[key] = None
+        for key, strategies in wanted.items():
+            segment = self._segments.get(key) or self._build(key)
+            self._lru.pop(key, None)
+            for strategy in sorted(strategies):
+                segment.prepare(strategy, self._agents)
+        self._trim()
+
     def select(self, item: WorkItem, *, strategy: Strategy, now: datetime) -> Selection:
         """The best fitting agent for the item by the queue's strategy, or None with the reason why."""
         if strategy not in STRATEGIES:
@@ -142,18 +193,19 @@ class AgentPool:
                 return Selection(preferred.agent_id, "preferred agent (sticky or returning customer)", (preferred,))
             notes.append(preferred)
         segment = self._segment(item)
-        fit, taken, passed = segment.best(item, strategy, self._agents, RUNNERS_UP)
+        fit, taken, passed, ready, examined = segment.best(item, strategy, self._agents, RUNNERS_UP)
         for agent_id in passed[: MAX_NOTES - 1 - RUNNERS_UP - len(notes)]:
             notes.append(CandidateNote(agent_id, "skipped", "already declined or timed out on this conversation"))
         if not taken:
-            return Selection(None, self._why_nobody(item, segment), tuple(notes))
+            return Selection(None, self._why_nobody(item, segment), tuple(notes), examined)
         chosen = taken[0][2]
-        notes.append(CandidateNote(chosen, "chosen", f"best skill fit ({fit}), first by {strategy}"))
+        better = "best skill fit" if fit == segment.order[0] else "best skill fit among those free"
+        notes.append(CandidateNote(chosen, "chosen", f"{better} ({fit}), first by {strategy} of up to {ready}"))
         notes.extend(
             CandidateNote(k[2], "eligible", f"also eligible (skill fit {fit}), ranked later by {strategy}")
             for k in taken[1:]
         )
-        return Selection(chosen, f"best fitting agent by {strategy}", tuple(notes))
+        return Selection(chosen, f"best fitting agent by {strategy}", tuple(notes), examined)
 
     def _preferred(self, item: WorkItem, agent_id: str) -> CandidateNote:
         agent = self._agents.get(agent_id)
@@ -179,23 +231,38 @@ class AgentPool:
         key = SegmentKey.of(item)
         found = self._segments.get(key)
         if found is not None:
-            self._segments.move_to_end(key)
+            if key in self._lru:
+                self._lru.move_to_end(key)
             return found
-        ids = self._by_queue.get(item.queue, set()) | self._by_queue.get(ANY_QUEUE, set())
+        self._segment_misses += 1
+        segment = self._build(key)
+        self._lru[key] = None
+        self._trim()
+        return segment
+
+    def _build(self, key: SegmentKey) -> Segment:
+        """A new segment from the agents that statically fit ``key``, found by intersecting the static indexes."""
+        ids = self._by_queue.get(key.queue, set()) | self._by_queue.get(ANY_QUEUE, set())
+        ids &= self._by_channel.get(key.channel, set())
+        for skill, level in key.skills:
+            if level > 0:
+                levels = self._by_skill.get(skill, {})
+                ids &= set().union(*(members for have, members in levels.items() if have >= level))
         segment = build(key, (self._agents[i] for i in ids))
         self._segments[key] = segment
         self._seg_by_queue.setdefault(key.queue, set()).add(key)
         for agent_id in segment.fits:
             self._member_of[agent_id].add(key)
-        if len(self._segments) > self._max_segments:
-            self._evict(next(iter(self._segments)))
         return segment
 
-    def _evict(self, key: SegmentKey) -> None:
-        segment = self._segments.pop(key)
-        self._seg_by_queue[key.queue].discard(key)
-        for agent_id in segment.fits:
-            self._member_of[agent_id].discard(key)
+    def _trim(self) -> None:
+        """Evict the least recently used unprepared segments beyond ``max_segments``."""
+        while len(self._lru) > self._max_segments:
+            key, _ = self._lru.popitem(last=False)
+            segment = self._segments.pop(key)
+            self._seg_by_queue[key.queue].discard(key)
+            for agent_id in segment.fits:
+                self._member_of[agent_id].discard(key)
 
     def _segment_keys_for(self, agent: AgentState) -> list[SegmentKey]:
         if not agent.queues:

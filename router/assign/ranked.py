@@ -29,6 +29,15 @@ class RankedSet:
         self._heap: list[RankKey] = []
         self._keys: dict[str, RankKey] = {}
 
+    @classmethod
+    def of(cls, keys: list[RankKey]) -> RankedSet:
+        """A set holding ``keys`` (one per agent), built in O(n) rather than by n insertions."""
+        ranked = cls()
+        ranked._keys = {key[2]: key for key in keys}
+        heapify(keys)
+        ranked._heap = keys
+        return ranked
+
     def __len__(self) -> int:
         return len(self._keys)
 
@@ -45,8 +54,9 @@ class RankedSet:
         if self._keys.pop(agent_id, None) is not None:
             self._compact_if_sparse()
 
-    def first(self, current: Current, skip: frozenset[str]) -> tuple[RankKey | None, list[str]]:
-        """The best current key whose agent is not in ``skip``, and the skipped agents met on the way.
+    def first(self, current: Current, skip: frozenset[str]) -> tuple[RankKey | None, list[str], int]:
+        """The best current key whose agent is not in ``skip``, the skipped agents met on the way, and
+        how many entries were examined.
 
         Cost O((1 + |skip| + re-filed) log n); each re-filing pays for one earlier lazy change.
         """
@@ -54,7 +64,9 @@ class RankedSet:
         passed: list[str] = []
         keep: list[RankKey] = []
         found: RankKey | None = None
+        examined = 0
         while heap:
+            examined += 1
             key = heap[0]
             agent_id = key[2]
             if keys.get(agent_id) != key:
@@ -72,7 +84,7 @@ class RankedSet:
             keep.append(heappop(heap))
         for key in keep:
             heappush(heap, key)
-        return found, passed
+        return found, passed, examined
 
     def peek(self, current: Current, skip: frozenset[str], limit: int) -> list[RankKey]:
         """Other valid keys near the top of the heap (eligible, not strictly the next ones): for traces."""

@@ -107,6 +107,9 @@ class CompiledRuleset:
             if document.triage_queue is not None
             else None
         )
+        fallbacks = (document.defaults,) if self._triage is None else (self._triage, document.defaults)
+        self.actions: tuple[Action, ...] = tuple(rule.action for rule in self._rules) + fallbacks
+        """Every action a decision can give (enabled rules', triage's, the defaults'), before ``$language``."""
 
     def decide(self, facts: Mapping[str, object]) -> RuleDecision:
         """Route one message's facts: first matching candidate rule, else triage, else defaults."""

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from router.assign import AgentPool, AgentState, Presence, Strategy, WorkItem
+from router.assign import AgentPool, AgentState, Demand, Presence, Strategy, WorkItem
 
 T0 = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -46,7 +46,15 @@ items = st.builds(
     preferred_agent=st.none() | st.sampled_from(IDS),
 )
 strategies = st.sampled_from(["least_loaded", "longest_idle", "round_robin"])
+demands = st.builds(
+    Demand,
+    queue=st.sampled_from(QUEUES),
+    channel=st.sampled_from(CHANNELS),
+    required_skills=st.just({}) | st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 3), max_size=2),
+    strategy=strategies,
+)
 operations = st.one_of(
+    st.tuples(st.just("prepare"), st.lists(demands, max_size=4)),
     st.tuples(st.just("upsert"), agents),
     st.tuples(st.just("presence"), st.sampled_from(IDS), st.sampled_from(["available", "busy", "away", "offline"])),
     st.tuples(st.just("load"), st.sampled_from(IDS), st.sampled_from(CHANNELS), st.sampled_from([-1, 1, 1, 2])),
@@ -110,6 +118,8 @@ class Run:
             self.pool.adjust_load(op[1], op[2], op[3], self.now)  # type: ignore[arg-type]
         elif kind == "remove":
             self.pool.remove(op[1])  # type: ignore[arg-type]
+        elif kind == "prepare":
+            self.pool.prepare(op[1])  # type: ignore[arg-type]
         else:
             self.reload(op[1], op[2], op[3])  # type: ignore[arg-type]
 
@@ -143,6 +153,27 @@ def test_indexed_select_matches_a_naive_scan(
         run.apply(op)
         for item, strategy in probes:
             run.check(item, strategy)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(agents, max_size=10),
+    st.lists(operations, max_size=20),
+    st.lists(st.tuples(items, strategies), min_size=1, max_size=3),
+)
+def test_prepared_pool_selects_without_building_and_matches_a_naive_scan(
+    states: list[AgentState], ops: list[tuple[object, ...]], probes: list[tuple[WorkItem, Strategy]]
+) -> None:
+    run = Run(AgentPool(max_segments=1))
+    for state in states:
+        run.pool.upsert(state)
+    run.pool.prepare(Demand(item.queue, item.channel, item.required_skills, strategy) for item, strategy in probes)
+    for op in ops:
+        if op[0] != "prepare":  # a later prepare would release these shapes to the (tiny) LRU
+            run.apply(op)
+        for item, strategy in probes:
+            run.check(item, strategy)
+    assert run.pool.misses == 0
 
 
 @settings(max_examples=150, deadline=None)
