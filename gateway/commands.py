@@ -93,7 +93,7 @@ async def set_presence(session: AsyncSession, principal: Principal, status: str,
         session.add(
             AuditEvent(actor=principal.actor, action="agent.presence", subject=agent.id, detail={"status": status})
         )
-    await capacity.touch_agent(session, agent.id, now)
+    await capacity.touch_agents(session, [agent.id], now)
     await session.commit()
     return requeued
 

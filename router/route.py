@@ -1,9 +1,9 @@
-"""Route one message inside the caller's transaction: sticky, or rules then assignment."""
+"""Route a batch of messages inside the caller's transaction: each sticky, or rules then assignment."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,17 +23,45 @@ if TYPE_CHECKING:
 MAX_CLAIMS = 3
 
 
-async def route_message(
-    message: InboundMessage, classified: Mapping[str, object], *, session: AsyncSession, router: Router
-) -> dict[str, object] | None:
-    """Record the message, its classification and decision; returns the routed event, None if seen before."""
-    if await store.already_routed(session, message.id, message.provider, message.external_id):
-        return None
+async def route_batch(
+    batch: Sequence[tuple[InboundMessage, Mapping[str, object]]], *, session: AsyncSession, router: Router
+) -> list[dict[str, object] | None]:
+    """Route classified messages in order inside the caller's transaction; returns each one's routed event,
+    None for a message routed before. Reads are batched up front and inserts flushed together at the end, so
+    a message costs one capacity claim rather than a string of round trips."""
     now = router.clock()
+    state = await store.load_batch(session, [m for m, _ in batch], now)
+    writes = _Writes()
+    with session.no_autoflush:
+        events = [await _route(m, c, state, session, router, now, writes) for m, c in batch]
+    await capacity.touch_agents(session, writes.claimed, now, assigned=True)
+    await session.flush()  # messages and assignments first: decisions refer to them
+    session.add_all(writes.decisions)
+    return events
+
+
+@dataclass
+class _Writes:
+    """What a batch writes after its per-message work: decisions, and the agents whose capacity it claimed."""
+
+    decisions: list[Decision] = field(default_factory=list)
+    claimed: set[str] = field(default_factory=set)
+
+
+async def _route(
+    message: InboundMessage,
+    classified: Mapping[str, object],
+    state: store.BatchState,
+    session: AsyncSession,
+    router: Router,
+    now: datetime,
+    writes: _Writes,
+) -> dict[str, object] | None:
+    if state.seen(message):
+        return None
     conv_id = conversation_id(message.conversation_key)
-    conv = await store.conversation(
-        session, conv_id, message.conversation_key, message.channel, message.sender.address, now
-    )
+    conv = state.conversations[conv_id]
+    conv.last_message_at = now
     session.add(
         Message(
             id=message.id,
@@ -47,21 +75,22 @@ async def route_message(
             classification=dict(classified),
         )
     )
-    current = await store.open_assignment(session, conv_id)
+    current = state.open.get(conv_id)
     if current is not None:
         current.message_count += 1
         trace = engine.trace(None, classified, "sticky", "joined the conversation's open assignment")
-        return _record(session, router, message, current, None, "sticky", trace)
-    tier = await store.contact_tier(session, message.sender.address)
+        return _record(writes.decisions, router, message, current, None, "sticky", trace)
+    tier = state.tiers.get(message.sender.address)
     customer = engine.Customer(known=tier is not None, tier=tier or "standard", address=message.sender.address)
     window = router.settings.sticky_window_seconds
     preferred = sticky_agent(None, conv.last_agent_id, conv.last_closed_at, now, window)
-    state = router.state
+    rs = router.state
     plan = engine.plan(
-        message, classified, customer, state.ruleset,
-        preferred_agent=preferred, now=now, policies=state.policies, slas=state.sla,
-    )  # fmt: skip
+        message, classified, customer, rs.ruleset, preferred_agent=preferred, now=now, policies=rs.policies, slas=rs.sla
+    )
     agent_id = await _claim_agent(session, router, plan, now)
+    if agent_id is not None:
+        writes.claimed.add(agent_id)
     outcome: engine.Outcome = "assigned" if agent_id else "queued"
     row = Assignment(
         id=new_id(),
@@ -74,6 +103,7 @@ async def route_message(
         language=plan.language,
         requirements=plan.requirements,
         excluded_agents=[],
+        message_count=1,
         created_at=now,
         enqueued_at=now,
         offered_at=now if agent_id else None,
@@ -82,9 +112,16 @@ async def route_message(
         sla_next_check=plan.sla_next_check,
     )
     session.add(row)
+    state.open[conv_id] = row  # a later message of this conversation in the batch joins it
     note = plan.selection.reason if plan.selection is not None else ""
     return _record(
-        session, router, message, row, plan.rule.version, outcome, engine.trace(plan, classified, outcome, note)
+        writes.decisions,
+        router,
+        message,
+        row,
+        plan.rule.version,
+        outcome,
+        engine.trace(plan, classified, outcome, note),
     )
 
 
@@ -97,7 +134,7 @@ async def _claim_agent(session: AsyncSession, router: Router, plan: engine.Plan,
         agent_id = plan.selection.agent_id
         if agent_id is None:
             return None
-        if await capacity.claim(session, agent_id, item.channel, now):
+        if await capacity.claim(session, agent_id, item.channel, now, touch=False):
             pool.adjust_load(agent_id, item.channel, +1, now)
             return agent_id
         await store.reload_agent(session, pool, agent_id)
@@ -110,7 +147,7 @@ def _exclude(item: WorkItem, agent_id: str) -> WorkItem:
 
 
 def _record(
-    session: AsyncSession,
+    decisions: list[Decision],
     router: Router,
     message: InboundMessage,
     assignment: Assignment,
@@ -118,7 +155,7 @@ def _record(
     outcome: engine.Outcome,
     trace: dict[str, object],
 ) -> dict[str, object]:
-    session.add(
+    decisions.append(
         Decision(
             message_id=message.id,
             conversation_id=assignment.conversation_id,

@@ -20,7 +20,7 @@ from router import engine, store
 from router.assign import AgentPool, QueuePolicy, SlaPolicy
 from router.classify import Classifier
 from router.dispatch import Dispatcher
-from router.route import route_message
+from router.route import route_batch
 from router.rules import CompiledRuleset, compile_ruleset, default_ruleset
 from shared.bus import Bus, Consumer, Record
 from shared.schema import InboundMessage
@@ -49,6 +49,7 @@ class RouterState:
     config_seen: tuple[object, ...] = ()
     agents_seen: datetime | None = None
     full_reload_at: float = 0.0
+    indexed_version: int | None = None
 
 
 class Router:
@@ -105,31 +106,42 @@ class Router:
         return bool(self._tasks) and not any(t.done() for t in self._tasks)
 
     async def refresh(self, *, force: bool = False) -> None:
-        """Pick up a newly published ruleset, changed queue/SLA settings and changed agents."""
+        """Pick up a newly published ruleset, changed queue/SLA settings and changed agents; every
+        ``FULL_RELOAD_SECONDS`` (and when forced) re-read every agent, in case an update was missed."""
         state = self.state
-        if time.monotonic() >= state.full_reload_at:
-            force = True
+        full = force or time.monotonic() >= state.full_reload_at
+        reindex = not state.config_seen
         async with self.sessions() as session:
             config = await store.config_fingerprint(session)
-            if force or config != state.config_seen:
+            if full or config != state.config_seen:
                 active = await store.active_ruleset(session)
-                if active is not None and (force or active[0] != state.activation):
+                if active is not None and active[0] != state.activation:
                     act_id, version, document = active
                     state.ruleset = compile_ruleset(document, version=version)
                     state.activation = act_id
                     log.info("ruleset active", extra={"version": version})
-                state.policies = await store.queue_policies(session)
+                policies = await store.queue_policies(session)
+                reindex = reindex or policies != state.policies or state.ruleset.version != state.indexed_version
+                state.policies = policies
                 state.sla = await store.sla_policies(session)
                 state.config_seen = config
-            if force:
-                state.pool = AgentPool()
+            if full:
                 state.full_reload_at = time.monotonic() + FULL_RELOAD_SECONDS
-            state.agents_seen = await store.refresh_pool(session, state.pool, None if force else state.agents_seen)
-        if force:
-            # The loaded pool, rules and models live as long as the process: keep them out of the cyclic
-            # collector's passes, which would otherwise walk them all and stall a routing decision.
-            gc.collect()
-            gc.freeze()
+            state.agents_seen = await store.refresh_pool(session, state.pool, None if full else state.agents_seen)
+        if reindex:
+            self._reindex()
+
+    def _reindex(self) -> None:
+        """Build the pool's index for every kind of work the ruleset can send, off the decision path; then
+        keep the long-lived pool, rules and models out of the cyclic collector's passes, which would walk
+        them all and stall a decision."""
+        state = self.state
+        t0 = time.perf_counter()
+        engine.prepare(state.pool, state.ruleset, state.policies)
+        state.indexed_version = state.ruleset.version
+        gc.collect()
+        gc.freeze()
+        log.info("agent index ready", extra={"agents": len(state.pool), "ms": round((time.perf_counter() - t0) * 1000)})
 
     async def _consume_loop(self) -> None:
         assert self._consumer is not None
@@ -144,6 +156,7 @@ class Router:
                 await consumer.commit(records)
             except Exception:
                 log.exception("router batch failed; retrying from the committed offset")
+                self.state.full_reload_at = 0.0  # re-read every agent: claims may have been rolled back
                 await consumer.rewind()
                 await asyncio.sleep(1.0)
 
@@ -157,15 +170,15 @@ class Router:
         classified = [await self._classify(m, i) for i, (_, m) in enumerate(parsed)]
         try:
             async with self.sessions() as session:
-                events = [
-                    await route_message(m, c, session=session, router=self)
-                    for (_, m), c in zip(parsed, classified, strict=True)
-                ]
+                events = await route_batch(
+                    [(m, c) for (_, m), c in zip(parsed, classified, strict=True)], session=session, router=self
+                )
                 await session.commit()
         except OperationalError:
             raise
         except Exception:
             log.warning("batch failed, isolating the record that fails", exc_info=True)
+            await self.refresh(force=True)  # the rolled-back claims are still counted in the pool's loads
             events = [
                 await self._route_alone(record, message, c)
                 for (record, message), c in zip(parsed, classified, strict=True)
@@ -186,7 +199,7 @@ class Router:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.sessions() as session:
-                    event = await route_message(message, classified, session=session, router=self)
+                    [event] = await route_batch([(message, classified)], session=session, router=self)
                     await session.commit()
                 return event
             except OperationalError:

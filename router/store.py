@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -24,46 +25,84 @@ from shared.db.models import (
     RulesetActivation,
     SlaPolicyRow,
 )
+from shared.normalize import conversation_id
+from shared.schema import InboundMessage
 
 OPEN = ("queued", "offered", "accepted")
 REFRESH_OVERLAP = timedelta(seconds=5)
 
 
-async def already_routed(session: AsyncSession, message_id: str, provider: str, external_id: str | None) -> bool:
-    """Whether this message (or the provider's same message) was routed before."""
-    if await session.get(Decision, message_id) is not None:
-        return True
-    if external_id is None:
+@dataclass
+class BatchState:
+    """What routing a batch of messages reads from the database, loaded in a few queries up front and kept
+    current as the batch is routed (a later message in the batch sees an earlier one's assignment)."""
+
+    routed: set[str] = field(default_factory=set)
+    provider_ids: set[tuple[str, str]] = field(default_factory=set)
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    open: dict[str, Assignment] = field(default_factory=dict)
+    tiers: dict[str, str] = field(default_factory=dict)
+
+    def seen(self, message: InboundMessage) -> bool:
+        """Whether the message (or the provider's same message) was routed before; marks it routed."""
+        provider_id = (message.provider, message.external_id) if message.external_id else None
+        if message.id in self.routed or provider_id in self.provider_ids:
+            return True
+        self.routed.add(message.id)
+        if provider_id is not None:
+            self.provider_ids.add(provider_id)
         return False
-    found = await session.scalar(
-        select(Message.id).where(Message.provider == provider, Message.external_id == external_id).limit(1)
-    )
-    return found is not None
 
 
-async def conversation(
-    session: AsyncSession, conv_id: str, key: str, channel: str, customer: str, now: datetime
-) -> Conversation:
-    """The conversation for a key, created on its first message."""
-    row = await session.get(Conversation, conv_id)
-    if row is None:
-        row = Conversation(id=conv_id, key=key, channel=channel, customer=customer, created_at=now, last_message_at=now)
-        session.add(row)
-        await session.flush()
-    else:
-        row.last_message_at = now
-    return row
+async def load_batch(session: AsyncSession, messages: Sequence[InboundMessage], now: datetime) -> BatchState:
+    """Decisions already made, conversations (created when new, and flushed), their open assignments (locked:
+    a sticky message must not race a completion) and contact tiers for ``messages``."""
+    state = BatchState()
+    ids = [m.id for m in messages]
+    state.routed = {i for chunk in _chunks(ids) for i in await session.scalars(
+        select(Decision.message_id).where(Decision.message_id.in_(chunk)))}  # fmt: skip
+    by_provider: dict[str, set[str]] = {}
+    for m in messages:
+        if m.external_id:
+            by_provider.setdefault(m.provider, set()).add(m.external_id)
+    for provider, external_ids in by_provider.items():
+        for chunk in _chunks(sorted(external_ids)):
+            found = await session.scalars(
+                select(Message.external_id).where(Message.provider == provider, Message.external_id.in_(chunk))
+            )
+            state.provider_ids.update((provider, e) for e in found if e is not None)
+    firsts = {conversation_id(m.conversation_key): m for m in reversed(messages)}
+    conv_ids = sorted(firsts)
+    for chunk in _chunks(conv_ids):
+        state.conversations.update((c.id, c) for c in await session.scalars(
+            select(Conversation).where(Conversation.id.in_(chunk))))  # fmt: skip
+        rows = await session.scalars(
+            select(Assignment)
+            .where(Assignment.conversation_id.in_(chunk), Assignment.status.in_(OPEN))
+            .order_by(Assignment.created_at)
+            .with_for_update()
+        )
+        state.open.update((a.conversation_id, a) for a in rows)  # the newest open assignment wins
+    new = [
+        Conversation(id=conv_id, key=m.conversation_key, channel=m.channel, customer=m.sender.address,
+                     created_at=now, last_message_at=now)
+        for conv_id, m in firsts.items()
+        if conv_id not in state.conversations
+    ]  # fmt: skip
+    if new:
+        session.add_all(new)
+        await session.flush()  # before the messages and assignments that refer to them
+        state.conversations.update((c.id, c) for c in new)
+    senders = sorted({m.sender.address for m in messages})
+    for chunk in _chunks(senders):
+        tiers = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
+        state.tiers.update((address, tier) for address, tier in tiers)
+    return state
 
 
-async def open_assignment(session: AsyncSession, conv_id: str) -> Assignment | None:
-    """The conversation's open assignment, if any (locked: a sticky message must not race a completion)."""
-    return await session.scalar(
-        select(Assignment)
-        .where(Assignment.conversation_id == conv_id, Assignment.status.in_(OPEN))
-        .order_by(Assignment.created_at.desc())
-        .limit(1)
-        .with_for_update()
-    )
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
 
 
 async def contact_tier(session: AsyncSession, address: str) -> str | None:
@@ -113,11 +152,15 @@ async def sla_policies(session: AsyncSession) -> dict[str, SlaPolicy]:
 
 
 async def refresh_pool(session: AsyncSession, pool: AgentPool, since: datetime | None) -> datetime | None:
-    """Upsert agents changed since ``since`` (all when None); returns the new high-water mark."""
+    """Upsert agents changed since ``since``; with None, every agent, and forget agents that are gone (the pool
+    is updated in place, so its index stays built). Returns the new high-water mark."""
     stmt = select(Agent)
     if since is not None:
         stmt = stmt.where(Agent.updated_at >= since - REFRESH_OVERLAP)
     agents = list(await session.scalars(stmt))
+    if since is None:
+        for gone in pool.ids() - {a.id for a in agents}:
+            pool.remove(gone)
     if not agents:
         return since
     caps = await _capacities(session, [a.id for a in agents])

@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["bench_classify.py", "bench_rules.py", "bench_assign.py", "bench_routing.py", "bench_ingest.py"]
+BENCHES = [
+    "bench_classify.py",
+    "bench_rules.py",
+    "bench_assign.py",
+    "bench_routing.py",
+    "bench_router.py",
+    "bench_ingest.py",
+]
 
 
 def main() -> None:
