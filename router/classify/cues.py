@@ -60,20 +60,22 @@ class _CueMatcher:
         self._cache[word] = found = tuple(names)
         return found
 
-    def counts(self, lowered: str, words: list[str]) -> Counter[str]:
-        """How often each cue name fires."""
-        found: Counter[str] = Counter()
+    def counts(self, lowered: str, words: list[str], distinct: set[str], cjk: bool) -> Counter[str]:
+        """How often each cue name fires (`distinct` is set(words), `cjk` whether there are ideographs)."""
+        fired: list[str] = []
         cache = self._cache
         for word in words:
             names = cache.get(word)
-            found.update(names if names is not None else self._word_cues(word))
-        candidates = [p for w in set(words).intersection(self._by_first) for p in self._by_first[w]]
-        if _CJK.search(lowered):
+            if names is None:
+                names = self._word_cues(word)
+            if names:
+                fired.extend(names)
+        by_first = self._by_first
+        candidates = [p for w in distinct.intersection(by_first) for p in by_first[w]]
+        if cjk:
             candidates.extend(self._cjk)
-        for phrase, name in candidates:
-            if phrase in lowered:
-                found[name] += 1
-        return found
+        fired.extend(name for phrase, name in candidates if phrase in lowered)
+        return Counter(fired)
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -88,25 +90,28 @@ _EXCLAIM = re.compile(r"[!！]{2,}|(?:[!！][^!！]*){3,}")
 
 def _is_shouting(text: str) -> bool:
     """True when most letters of a long enough text are capitals."""
-    cased = [ch for ch in text if ch.isupper() or ch.islower()]
-    if len(cased) < _MIN_CAPS_LETTERS:
+    upper = sum(map(str.isupper, text))  # map over str methods: C speed, no per-char frames
+    if upper < _CAPS_RATIO * _MIN_CAPS_LETTERS:
         return False
-    return sum(ch.isupper() for ch in cased) / len(cased) >= _CAPS_RATIO
+    cased = upper + sum(map(str.islower, text))
+    return cased >= _MIN_CAPS_LETTERS and upper / cased >= _CAPS_RATIO
 
 
 def analyze(text: str) -> tuple[tuple[str, ...], str, str, float]:
     """Return (urgency cues, urgency, sentiment, sentiment score) for text."""
     lowered = text.lower()
     words = _WORD.findall(lowered)
-    mood_counts = _SENTIMENT.counts(lowered, words)
-    cues = _urgency_cues(text, lowered, words, mood_counts["negative"] > 0)
+    distinct = set(words)
+    cjk = _CJK.search(lowered) is not None
+    mood_counts = _SENTIMENT.counts(lowered, words, distinct, cjk)
+    fired = _URGENCY.counts(lowered, words, distinct, cjk)
+    cues = _urgency_cues(text, fired, mood_counts["negative"] > 0)
     mood, score = _sentiment(mood_counts, cues)
     return cues, urgency_level(cues), mood, score
 
 
-def _urgency_cues(text: str, lowered: str, words: list[str], angry: bool) -> tuple[str, ...]:
+def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...]:
     """Names of the urgency cues present in text (never the text itself)."""
-    fired = _URGENCY.counts(lowered, words)
     found = [name for name in URGENCY_CUES if fired[name]]
     if "not_urgent" in found and "time_pressure" in found:
         found.remove("time_pressure")

@@ -22,6 +22,7 @@ _CURRENCY_BEFORE = re.compile(rf"(?:(?<![\w])(?:{_CURRENCY})|[€$£¥₱₺])\s
 _CURRENCY_AFTER = re.compile(rf"\s?(?:[€$£¥₱₺](?!\s?\d)|元|(?:{_CURRENCY})(?!\w))", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}(?!\w)")
+_DIGIT = re.compile(r"\d")
 _CONTEXT = 32
 
 
@@ -61,9 +62,9 @@ def _amounts(text: str) -> Iterable[str]:
 
 def extract_entities(text: str) -> dict[str, tuple[str, ...]]:
     """Order numbers, amounts, emails and phone numbers mentioned in text."""
-    has_digit = any(ch.isdigit() for ch in text)
+    has_digit = _DIGIT.search(text) is not None
     orders = _unique(_order_numbers(text)) if has_digit else ()
     amounts = _unique(_amounts(text)) if has_digit else ()
     emails = _unique(m.group(0) for m in _EMAIL.finditer(text)) if "@" in text else ()
-    phones = _unique(p for m in _PHONE.finditer(text) if (p := _phone_value(m.group(0))))
+    phones = _unique(p for m in _PHONE.finditer(text) if (p := _phone_value(m.group(0)))) if has_digit else ()
     return {"order_numbers": orders, "amounts": amounts, "emails": emails, "phones": phones}

@@ -1,21 +1,48 @@
-"""Word-boundary-aware character n-gram features shared by training and numpy-only inference."""
+"""Word-boundary-aware character n-gram features shared by training and numpy-only inference.
+
+Each token is folded before its n-grams are taken, so that spellings OCR and hurried typing
+confuse share features: digits inside words (0/o, 1/l, 5/s, 8/b), "rn"/"m", i/l/ı and accents.
+The fold is many-to-one but the same at training and inference, so only a few collisions are lost.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 NGRAM_SIZES: tuple[int, ...] = (1, 2, 3, 4)
 MAX_CHARS = 800
 _CACHE_LIMIT = 200_000
 _TOKEN = re.compile(r"[^\W_]+")
-_DIGITS = re.compile(r"\d+")
+# Digit runs that stand alone (amounts, order numbers, also next to ideographs) become "0";
+# digits inside Latin-script words stay for fold() to read as OCR'd letters.
+_NUMBER = re.compile(r"(?<![^\W_\u3400-\u9fff])\d+(?![^\W_\u3400-\u9fff])")
+_DIGIT = re.compile(r"\d")
+_LATIN = "a-z\u00c0-\u024f"
+_OCR_DIGIT = re.compile(rf"(?<=[{_LATIN}])[0158]|[0158](?=[{_LATIN}])")
+_OCR_LETTER = {"0": "o", "1": "l", "5": "s", "8": "b"}
 _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|sv|vs|aw|wg|tr|rv|回复|转发)\s*[:：])+", re.I)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens with digit runs folded to '0'."""
-    return _TOKEN.findall(_DIGITS.sub("0", text[:MAX_CHARS].lower()))
+    """Lower-cased word tokens with stand-alone digit runs folded to '0'."""
+    lowered = text[:MAX_CHARS].lower()
+    if "\u0307" in lowered:  # Turkish "İ" lower-cases to "i" + combining dot, which splits words
+        lowered = lowered.replace("i\u0307", "i")
+    return _TOKEN.findall(_NUMBER.sub("0", lowered))
+
+
+def fold(token: str) -> str:
+    """One spelling for a lower-cased token's OCR and typing variants (see the module docstring)."""
+    if token.isdigit():
+        return token
+    if not token.isalpha():
+        token = _DIGIT.sub("0", _OCR_DIGIT.sub(lambda m: _OCR_LETTER[m.group()], token))
+    if not token.isascii():
+        decomposed = unicodedata.normalize("NFKD", token)
+        token = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ı", "i")
+    return token.replace("rn", "m").replace("i", "l")
 
 
 def intent_text(text: str, subject: str | None) -> str:
@@ -26,12 +53,13 @@ def intent_text(text: str, subject: str | None) -> str:
 
 
 def token_ngrams(token: str) -> list[str]:
-    """Character n-grams of one space-padded token, plus the whole word."""
-    padded = f" {token} "
+    """Character n-grams of one folded, space-padded token, plus the whole folded word."""
+    folded = fold(token)
+    padded = f" {folded} "
     size = len(padded)
     grams = [padded[i : i + n] for n in NGRAM_SIZES for i in range(size - n + 1)]
     grams = [g for g in grams if g != " "]
-    grams.append("w:" + token)
+    grams.append("w:" + folded)
     return grams
 
 

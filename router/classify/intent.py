@@ -59,15 +59,24 @@ def save_model(
     vocabulary: list[str],
     weights: npt.NDArray[np.float32],
     bias: npt.NDArray[np.float32],
+    data_sha256: str = "",
 ) -> None:
-    """Write the model as a compressed npz (no pickles)."""
+    """Write the model as a compressed npz (no pickles), with the digest of its training data."""
     np.savez_compressed(
         path,
         vocabulary=np.array(vocabulary, dtype=str),
         weights=weights.astype(np.float16),
         bias=bias.astype(np.float32),
         labels=np.array(INTENTS, dtype=str),
+        data_sha256=np.array(data_sha256, dtype=str),
     )
+
+
+def model_data_digest(path: Path | None = None) -> str:
+    """The training-data digest recorded in the packaged model (or the one at `path`); "" if none."""
+    source = path if path is not None else resources.files(MODEL_PACKAGE).joinpath(MODEL_FILE)
+    with source.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
+        return str(data["data_sha256"]) if "data_sha256" in data.files else ""
 
 
 def load_intent_model(path: Path | None = None) -> LinearIntentModel:

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from router.classify.labels import UNDETERMINED
@@ -20,6 +21,7 @@ _MIN_CONFIDENCE = 0.5
 _CUE_WEIGHT = 1.2
 _EMAIL = re.compile(r"\S+@\S+")
 _LETTER = re.compile(r"[^\W\d_]")
+_ENOUGH_LETTERS = re.compile(rf"[^\W\d_](?:[\W\d_]*[^\W\d_]){{{_MIN_LETTERS - 1}}}")
 _WORDS = re.compile(r"\w+")
 # Norwegian puts the possessive after the definite noun ("pakken min"); Danish rarely does.
 _NB_POSSESSIVE = re.compile(r"\w{2,}(?:en|et|a|ene|ne) (?:min|mi|mitt|mine|din|ditt|dine)\b")
@@ -171,13 +173,15 @@ class PyLangidDetector:
         codes = sorted({_TO_LANGID.get(lang, lang) for lang in languages})
         self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._identifier.set_languages(codes)
+        # The restricted table is small (features x languages); float32 scores faster than float16.
+        self._identifier.nb_ptc = self._identifier.nb_ptc.astype(np.float32)
         self._nordic = frozenset(_NORDIC_CUES) & {_FROM_LANGID.get(c, c) for c in codes}
 
     def detect(self, text: str) -> tuple[str, float]:
         """Return (ISO 639-1 code or "und", confidence)."""
         sample = text[:_MAX_CHARS]
-        letters = len(_LETTER.findall(sample if "@" not in sample else _EMAIL.sub("", sample)))
-        if letters < _MIN_LETTERS and not _has_cjk(sample, letters):
+        words = sample if "@" not in sample else _EMAIL.sub("", sample)
+        if not _ENOUGH_LETTERS.search(words) and not _has_cjk(sample, len(_LETTER.findall(words))):
             return UNDETERMINED, 0.0
         ranked = self._identifier.rank(sample)
         probs = {_FROM_LANGID.get(code, code): float(p) for code, p in ranked}

@@ -1,12 +1,16 @@
-"""Retrain the intent model: python -m router.classify.train [--data DIR] [--out DIR].
+"""Retrain the intent model: python -m router.classify.train [--data DIR] [--out DIR] [--cv C ...].
 
 Needs scikit-learn and scipy (dev dependencies); the runtime needs only numpy.
-Held-back split: crc32(group or text) % 5 == 0, so it is stable across runs and machines.
+Held-back split: crc32(group or text) % 5 == 0, so it is stable across runs and machines, and
+whole groups (one source sentence with all its fills and channel framings) are held back.
+`--cv` tunes without looking at the held-back split: grouped 5-fold cross-validation on the
+training split only, one line per regularisation value C.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import zlib
@@ -20,7 +24,7 @@ import numpy.typing as npt
 from router.classify.clean import clean_text
 from router.classify.features import FeatureIndexer, intent_text, text_ngrams
 from router.classify.intent import MODEL_FILE, LinearIntentModel, save_model
-from router.classify.labels import INTENTS, SUPPORTED_LANGUAGES
+from router.classify.labels import DEFAULT_MIN_INTENT_CONFIDENCE, INTENTS, SUPPORTED_LANGUAGES
 from router.classify.language import PyLangidDetector
 
 Record = dict[str, str]
@@ -30,12 +34,26 @@ DEFAULT_DATA = Path("tests/data/classify")
 DEFAULT_OUT = Path("router/classify/model")
 MIN_DOC_FREQ = 2
 C = 20.0
+CV_FOLDS = 5
+MAX_ITER = 2000
+TRIAGE_THRESHOLDS = (0.0, 0.3, DEFAULT_MIN_INTENT_CONFIDENCE, 0.6, 0.75)
 
 
 def is_held_back(record: Record) -> bool:
     """Deterministic held-back split on the record's group (its core sentence) or text."""
     key = record.get("group") or record["text"]
     return zlib.crc32(key.encode("utf-8")) % 5 == 0
+
+
+def is_first_set(record: Record) -> bool:
+    """True for records of messages.jsonl (groups "<lang>/<intent>/<i>"), the set of the first model."""
+    return record.get("group", "").rpartition("/")[2].isdigit()
+
+
+def cv_fold(record: Record) -> int:
+    """Cross-validation fold of a training record, by group like the held-back split."""
+    key = "cv:" + (record.get("group") or record["text"])
+    return zlib.crc32(key.encode("utf-8")) % CV_FOLDS
 
 
 def load_records(data_dir: Path) -> list[Record]:
@@ -45,6 +63,14 @@ def load_records(data_dir: Path) -> list[Record]:
         with path.open(encoding="utf-8") as fh:
             records.extend(json.loads(line) for line in fh if line.strip())
     return records
+
+
+def data_digest(data_dir: Path) -> str:
+    """SHA-256 over the names and bytes of the labelled files, recorded in the model."""
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.glob("*.jsonl")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def model_text(record: Record) -> str:
@@ -76,14 +102,14 @@ def design_matrix(texts: Sequence[str], vocabulary: list[str]) -> object:
     return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocabulary)))
 
 
-def fit(records: list[Record]) -> tuple[list[str], FloatArray, FloatArray]:
+def fit(records: list[Record], c: float = C) -> tuple[list[str], FloatArray, FloatArray]:
     """Train multinomial logistic regression; return vocabulary, weights (V x K), bias (K)."""
     from sklearn.linear_model import LogisticRegression
 
     texts = [model_text(r) for r in records]
     vocabulary = build_vocabulary(texts)
     labels = [INTENTS.index(r["intent"]) for r in records]
-    clf = LogisticRegression(C=C, max_iter=1000, random_state=SEED)
+    clf = LogisticRegression(C=c, max_iter=MAX_ITER, random_state=SEED)
     clf.fit(design_matrix(texts, vocabulary), labels)
     return vocabulary, clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
 
@@ -107,18 +133,61 @@ def print_table(title: str, table: dict[str, tuple[int, int]]) -> None:
     print(f"  {'overall':<18} {ok_all / max(n_all, 1):6.1%}  ({ok_all}/{n_all})")
 
 
-def evaluate(model: LinearIntentModel, held: list[Record]) -> None:
-    """Print held-back intent accuracy per language and intent, and language-ID accuracy."""
-    detector = PyLangidDetector(SUPPORTED_LANGUAGES)
-    intent_hits: list[tuple[Record, bool]] = []
-    for rec in held:
+def predictions(model: LinearIntentModel, records: list[Record]) -> list[tuple[Record, str, float]]:
+    """(record, predicted intent, confidence) for each record."""
+    out = []
+    for rec in records:
         scores = model.predict(model_text(rec), rec["language"])
-        intent_hits.append((rec, max(scores, key=scores.__getitem__) == rec["intent"]))
+        best = max(scores, key=scores.__getitem__)
+        out.append((rec, best, scores[best]))
+    return out
+
+
+def print_triage(predicted: list[tuple[Record, str, float]]) -> None:
+    """Share routed by intent and its accuracy at a few thresholds (below one, a message goes to triage)."""
+    print(f"\ntriage threshold (default {DEFAULT_MIN_INTENT_CONFIDENCE}): routed by intent, accuracy of those")
+    for threshold in TRIAGE_THRESHOLDS:
+        kept = [(rec, best) for rec, best, conf in predicted if conf >= threshold]
+        right = sum(rec["intent"] == best for rec, best in kept)
+        share, accuracy = len(kept) / max(len(predicted), 1), right / max(len(kept), 1)
+        print(f"  >= {threshold:<5} {share:6.1%} routed, {accuracy:6.1%} right")
+
+
+def evaluate(model: LinearIntentModel, held: list[Record]) -> None:
+    """Print held-back intent accuracy per language, intent and channel, and language-ID accuracy."""
+    detector = PyLangidDetector(SUPPORTED_LANGUAGES)
+    predicted = predictions(model, held)
+    hits = [(rec, best == rec["intent"]) for rec, best, _ in predicted]
     lang_hits = [(r["language"], detector.detect(clean_text(r["text"]))[0] == r["language"]) for r in held]
-    print_table("intent accuracy by language (held back)", accuracy_table((r["language"], ok) for r, ok in intent_hits))
-    print_table("intent accuracy by intent (held back)", accuracy_table((r["intent"], ok) for r, ok in intent_hits))
-    print_table("intent accuracy by channel (held back)", accuracy_table((r["channel"], ok) for r, ok in intent_hits))
+    print_table("intent accuracy by language (held back)", accuracy_table((r["language"], ok) for r, ok in hits))
+    print_table("intent accuracy by intent (held back)", accuracy_table((r["intent"], ok) for r, ok in hits))
+    print_table("intent accuracy by channel (held back)", accuracy_table((r["channel"], ok) for r, ok in hits))
+    print_table(
+        "intent accuracy by language, first set only (messages.jsonl, comparable with earlier models)",
+        accuracy_table((r["language"], ok) for r, ok in hits if is_first_set(r)),
+    )
+    print_table(
+        "intent accuracy by channel, first set only",
+        accuracy_table((r["channel"], ok) for r, ok in hits if is_first_set(r)),
+    )
     print_table("language-ID accuracy by language (held back)", accuracy_table(lang_hits))
+    print_triage(predicted)
+
+
+def cross_validate(train: list[Record], cs: Sequence[float]) -> None:
+    """Grouped k-fold accuracy on the training split for each C (the held-back split is not read)."""
+    for c in cs:
+        hits: list[tuple[Record, bool]] = []
+        for k in range(CV_FOLDS):
+            fold_train = [r for r in train if cv_fold(r) != k]
+            fold_test = [r for r in train if cv_fold(r) == k]
+            vocabulary, weights, bias = fit(fold_train, c)
+            model = LinearIntentModel(vocabulary, weights, bias, INTENTS)
+            hits.extend((rec, best == rec["intent"]) for rec, best, _ in predictions(model, fold_test))
+        table = accuracy_table((r["language"], ok) for r, ok in hits)
+        table.update(accuracy_table((r["channel"], ok) for r, ok in hits))
+        overall = sum(ok for _, ok in hits) / max(len(hits), 1)
+        print(f"C={c:g} cv {overall:.1%} " + " ".join(f"{k}={v[0] / v[1]:.1%}" for k, v in table.items()))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -126,14 +195,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--cv", type=float, nargs="+", metavar="C", help="cross-validate these C values and stop")
     args = parser.parse_args(argv)
     records = load_records(args.data)
     train = [r for r in records if not is_held_back(r)]
     held = [r for r in records if is_held_back(r)]
     print(f"{len(records)} records: {len(train)} train, {len(held)} held back")
+    if args.cv:
+        cross_validate(train, args.cv)
+        return
     vocabulary, weights, bias = fit(train)
     args.out.mkdir(parents=True, exist_ok=True)
-    save_model(args.out / MODEL_FILE, vocabulary, weights, bias)
+    save_model(args.out / MODEL_FILE, vocabulary, weights, bias, data_digest(args.data))
     print(f"wrote {args.out / MODEL_FILE}: {len(vocabulary)} n-grams")
     evaluate(LinearIntentModel(vocabulary, weights.astype(np.float16).astype(np.float32), bias, INTENTS), held)
 

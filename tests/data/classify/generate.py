@@ -1,11 +1,16 @@
-"""Regenerate messages.jsonl, the synthetic multilingual labelled set for the classifier.
+"""Regenerate messages.jsonl and messages_more.jsonl, the synthetic multilingual labelled set.
 
-Run: python tests/data/classify/generate.py  (deterministic: fixed seed).
+Run: python tests/data/classify/generate.py  (deterministic: fixed seeds).
 Each record is composed from one hand-written core sentence (its "group") plus
 channel-typical framing: SMS shorthand, emails with greetings, signatures and
 quoted history, chat, and OCR-noisy fax.  The training command holds back whole
 groups (crc32(group) % 5 == 0), so held-back messages use sentences never seen
 in training.
+
+messages.jsonl comes from each lexicon's INTENTS and is byte-identical to the first model's
+set, so its held-back part stays comparable across models.  messages_more.jsonl comes from the
+MORE_INTENTS phrasings written later (groups "<lang>/<intent>/m<i>", own seed), whose SMS
+sometimes drop diacritics as people do when typing fast.
 """
 
 from __future__ import annotations
@@ -14,14 +19,21 @@ import importlib
 import json
 import random
 import sys
+import unicodedata
 import zlib
 from pathlib import Path
 from types import ModuleType
 
+# (phrases of one intent, group-key prefix, index of the phrase)
+Group = tuple[list[str], str, int]
+
 HERE = Path(__file__).parent
 LANGS = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
 PER_CELL = 48
+MORE_PER_PHRASE = 5
 SEED = 20240603
+MORE_SEED = 20261201
+PLAIN_SMS_RATE = 0.3
 OCR_SWAPS = {
     "o": "0",
     "O": "0",
@@ -90,12 +102,14 @@ def urgency_sentence(rng: random.Random, lex: ModuleType) -> tuple[str, str]:
     return "", "normal"
 
 
-def core_text(rng: random.Random, lex: ModuleType, intent: str, idx: int, channel: str) -> str:
+def core_text(rng: random.Random, lex: ModuleType, intent: str, group: Group, channel: str) -> str:
     """Core sentence(s) for one message: the group sentence, maybe a sibling of the same split."""
-    phrases = lex.INTENTS[intent]
+    phrases, prefix, idx = group
     parts = [fill(rng, lex, phrases[idx])]
-    held = is_test_group(f"{lex.LANG}/{intent}/{idx}")
-    siblings = [i for i in range(len(phrases)) if i != idx and is_test_group(f"{lex.LANG}/{intent}/{i}") == held]
+    held = is_test_group(f"{lex.LANG}/{intent}/{prefix}{idx}")
+    siblings = [
+        i for i in range(len(phrases)) if i != idx and is_test_group(f"{lex.LANG}/{intent}/{prefix}{i}") == held
+    ]
     if siblings and channel in ("email", "fax") and rng.random() < 0.3:
         parts.append(fill(rng, lex, phrases[rng.choice(siblings)]))
     if intent == "complaint" and rng.random() < 0.3:
@@ -127,6 +141,12 @@ def email_body(rng: random.Random, lex: ModuleType, core: str, extra: str, quote
     return "\n".join(lines)
 
 
+def without_diacritics(text: str) -> str:
+    """Text as typed on a phone without accents: é -> e, ü -> u, ı -> i (Chinese unaffected)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def sms_body(rng: random.Random, lex: ModuleType, core: str, extra: str) -> str:
     """Short-message styling: lower case, missing punctuation, sometimes shouting."""
     text = core + (lex.SEP + extra if extra else "")
@@ -140,14 +160,17 @@ def sms_body(rng: random.Random, lex: ModuleType, core: str, extra: str) -> str:
     return text
 
 
-def make_record(rng: random.Random, lex: ModuleType, intent: str, idx: int) -> dict[str, str]:
+def make_record(rng: random.Random, lex: ModuleType, intent: str, group: Group) -> dict[str, str]:
     """Compose one labelled message."""
+    _, prefix, idx = group
     channel = rng.choices(["sms", "email", "chat", "fax"], [0.33, 0.37, 0.12, 0.18])[0]
-    core = core_text(rng, lex, intent, idx, channel)
+    core = core_text(rng, lex, intent, group, channel)
     extra, urgency = urgency_sentence(rng, lex)
     subject = ""
     if channel in ("sms", "chat"):
         text = sms_body(rng, lex, core, extra)
+        if prefix and rng.random() < PLAIN_SMS_RATE:
+            text = without_diacritics(text)
     else:
         text = email_body(rng, lex, core, extra, quote=channel == "email")
         if channel == "email" and rng.random() < 0.75:
@@ -163,22 +186,35 @@ def make_record(rng: random.Random, lex: ModuleType, intent: str, idx: int) -> d
         "language": lex.LANG,
         "intent": intent,
         "urgency": urgency,
-        "group": f"{lex.LANG}/{intent}/{idx}",
+        "group": f"{lex.LANG}/{intent}/{prefix}{idx}",
     }
 
 
-def main() -> None:
-    """Write messages.jsonl next to this script."""
-    rng = random.Random(SEED)
-    records = []
-    for lex in load_lexicons().values():
-        for intent, phrases in lex.INTENTS.items():
-            for i in range(PER_CELL):
-                records.append(make_record(rng, lex, intent, i % len(phrases)))
-    with (HERE / "messages.jsonl").open("w", encoding="utf-8") as fh:
+def write(name: str, records: list[dict[str, str]]) -> None:
+    """Write records as JSON lines next to this script."""
+    with (HERE / name).open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"wrote {len(records)} records for {len(LANGS)} languages")
+    print(f"wrote {len(records)} records to {name}")
+
+
+def main() -> None:
+    """Write messages.jsonl and messages_more.jsonl next to this script."""
+    lexicons = load_lexicons().values()
+    rng = random.Random(SEED)
+    records = []
+    for lex in lexicons:
+        for intent, phrases in lex.INTENTS.items():
+            for i in range(PER_CELL):
+                records.append(make_record(rng, lex, intent, (phrases, "", i % len(phrases))))
+    write("messages.jsonl", records)
+    rng = random.Random(MORE_SEED)
+    more = []
+    for lex in lexicons:
+        for intent, phrases in lex.MORE_INTENTS.items():
+            for i in range(MORE_PER_PHRASE * len(phrases)):
+                more.append(make_record(rng, lex, intent, (phrases, "m", i % len(phrases))))
+    write("messages_more.jsonl", more)
 
 
 if __name__ == "__main__":

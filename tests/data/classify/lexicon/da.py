@@ -160,3 +160,56 @@ HIGH = [
 ]
 LOW = ["Det haster ikke, svar når I har tid.", "Ingen hast."]
 ANGRY = ["Det er latterligt!", "Jeg er rasende.", "Fuldstændig uacceptabelt!!"]
+# Extra phrasings (written later, generated into messages_more.jsonl; the split is by group as above).
+MORE_INTENTS = {
+    "order_status": [
+        "Min pakke er stadig ikke kommet, hvornår kan jeg forvente den?",
+        "intet modtaget endnu",
+        "Den forventede leveringsdato er overskredet, og {p} mangler stadig.",
+    ],
+    "order_change": [
+        "Jeg har skrevet adressen forkert, kan I rette den?",
+        "ændre adresse på ordre {n}",
+        "Kan I levere til mit arbejde i stedet for hjem til mig?",
+    ],
+    "cancellation": [
+        "Jeg vil ikke have den alligevel, annuller venligst ordren.",
+        "annuller tak",
+        "Slå automatisk fornyelse fra og afslut mit abonnement.",
+    ],
+    "refund_return": [
+        "Jeg kan ikke lide varen og vil sende den retur.",
+        "stadig ingen refusion",
+        "{p} kom beskadiget frem, jeg vil gerne have den byttet eller pengene retur.",
+    ],
+    "billing": [
+        "Mit kort er blevet trukket to gange for det samme køb.",
+        "kan ikke finde min faktura",
+        "Hvorfor har jeg betalt renter på afdragsbetalingen?",
+    ],
+    "complaint": [
+        "Jeg er virkelig skuffet over den behandling, jeg har fået.",
+        "elendig service",
+        "Jeres sælger løj for mig, og jeg er rasende.",
+    ],
+    "technical_support": [
+        "Knappen læg i kurv reagerer ikke i appen.",
+        "hjemmesiden loader ikke",
+        "Jeg modtager ikke bekræftelseskoden på sms.",
+    ],
+    "account_update": [
+        "Jeg vil gerne ændre e-mailadressen på min konto.",
+        "slet min konto",
+        "Min fødselsdato i profilen er forkert, kan I rette den?",
+    ],
+    "product_inquiry": [
+        "Hvilke farver findes {p} i?",
+        "er den stadig på lager",
+        "Sælger I reservedele til {p}?",
+    ],
+    "other": [
+        "Kan I give mig adressen på jeres butik?",
+        "ok tak",
+        "Vi er leverandør og vil gerne samarbejde med jer, hvem skal jeg tale med?",
+    ],
+}

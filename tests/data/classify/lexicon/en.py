@@ -169,3 +169,56 @@ HIGH = [
 ]
 LOW = ["No rush, whenever you have time.", "It's not urgent."]
 ANGRY = ["This is ridiculous!", "I am furious.", "Absolutely unacceptable!!"]
+# Extra phrasings (written later, generated into messages_more.jsonl; the split is by group as above).
+MORE_INTENTS = {
+    "order_status": [
+        "My parcel still hasn't shown up, when can I expect it?",
+        "nothing has arrived yet",
+        "The estimated delivery date has passed and the {p} is still missing.",
+    ],
+    "order_change": [
+        "I typed the address wrong, can you correct it?",
+        "change address on order {n}",
+        "Could you deliver to my office instead of my home?",
+    ],
+    "cancellation": [
+        "I don't want it anymore, please cancel the order.",
+        "cancel pls",
+        "Turn off auto-renewal and end my plan, please.",
+    ],
+    "refund_return": [
+        "I don't like the item and want to send it back.",
+        "still no refund",
+        "The {p} arrived damaged, I'd like an exchange or my money back.",
+    ],
+    "billing": [
+        "My card was debited twice for the same purchase.",
+        "cant find my invoice",
+        "Why was I charged interest on the instalment payment?",
+    ],
+    "complaint": [
+        "I'm really disappointed with how I was treated.",
+        "terrible service",
+        "Your salesperson lied to me and I'm furious.",
+    ],
+    "technical_support": [
+        "The add to basket button in the app doesn't respond.",
+        "website wont load",
+        "I'm not getting the verification code by text.",
+    ],
+    "account_update": [
+        "I'd like to change the email address on my account.",
+        "delete my account",
+        "My date of birth on the profile is wrong, can you fix it?",
+    ],
+    "product_inquiry": [
+        "What colours does the {p} come in?",
+        "is this still in stock",
+        "Do you sell spare parts for the {p}?",
+    ],
+    "other": [
+        "Could you give me the address of your shop?",
+        "ok thanks",
+        "We're a supplier and would like to work with you, who should I talk to?",
+    ],
+}

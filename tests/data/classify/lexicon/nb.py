@@ -156,3 +156,56 @@ HIGH = [
 ]
 LOW = ["Det haster ikke, svar når dere har tid.", "Ingen hast."]
 ANGRY = ["Dette er latterlig!", "Jeg er rasende.", "Fullstendig uakseptabelt!!"]
+# Extra phrasings (written later, generated into messages_more.jsonl; the split is by group as above).
+MORE_INTENTS = {
+    "order_status": [
+        "Pakken min har fortsatt ikke kommet, når kan jeg regne med den?",
+        "ingenting mottatt ennå",
+        "Forventet leveringsdato har passert, og {p} mangler fortsatt.",
+    ],
+    "order_change": [
+        "Jeg skrev feil adresse, kan dere rette den?",
+        "endre adresse på ordre {n}",
+        "Kan dere levere på jobben min i stedet for hjemme?",
+    ],
+    "cancellation": [
+        "Jeg vil ikke ha den likevel, vennligst kanseller ordren.",
+        "kanseller takk",
+        "Skru av automatisk fornyelse og avslutt abonnementet mitt.",
+    ],
+    "refund_return": [
+        "Jeg liker ikke varen og vil sende den tilbake.",
+        "fortsatt ingen refusjon",
+        "{p} kom skadet frem, jeg vil ha den byttet eller pengene tilbake.",
+    ],
+    "billing": [
+        "Kortet mitt ble belastet to ganger for det samme kjøpet.",
+        "finner ikke fakturaen min",
+        "Hvorfor har jeg betalt renter på delbetalingen?",
+    ],
+    "complaint": [
+        "Jeg er veldig skuffet over behandlingen jeg har fått.",
+        "elendig service",
+        "Selgeren deres løy til meg, og jeg er rasende.",
+    ],
+    "technical_support": [
+        "Knappen legg i handlekurv reagerer ikke i appen.",
+        "nettsiden laster ikke",
+        "Jeg får ikke bekreftelseskoden på sms.",
+    ],
+    "account_update": [
+        "Jeg vil endre e-postadressen på kontoen min.",
+        "slett kontoen min",
+        "Fødselsdatoen i profilen min er feil, kan dere rette den?",
+    ],
+    "product_inquiry": [
+        "Hvilke farger finnes {p} i?",
+        "er den fortsatt på lager",
+        "Selger dere reservedeler til {p}?",
+    ],
+    "other": [
+        "Kan dere gi meg adressen til butikken deres?",
+        "ok takk",
+        "Vi er leverandør og vil gjerne samarbeide med dere, hvem bør jeg snakke med?",
+    ],
+}

@@ -160,3 +160,56 @@ HIGH = [
 ]
 LOW = ["Ingen brådska, svara när ni har tid.", "Det är inte bråttom."]
 ANGRY = ["Det här är löjligt!", "Jag är rasande.", "Helt oacceptabelt!!"]
+# Extra phrasings (written later, generated into messages_more.jsonl; the split is by group as above).
+MORE_INTENTS = {
+    "order_status": [
+        "Mitt paket har fortfarande inte kommit, när kan jag räkna med det?",
+        "inget har kommit än",
+        "Det beräknade leveransdatumet har passerat och {p} saknas fortfarande.",
+    ],
+    "order_change": [
+        "Jag skrev fel adress, kan ni rätta den?",
+        "ändra adress på order {n}",
+        "Kan ni leverera till mitt jobb i stället för hem?",
+    ],
+    "cancellation": [
+        "Jag vill inte ha den längre, vänligen makulera ordern.",
+        "avbryt tack",
+        "Stäng av automatisk förnyelse och avsluta mitt abonnemang.",
+    ],
+    "refund_return": [
+        "Jag gillar inte varan och vill skicka tillbaka den.",
+        "fortfarande ingen återbetalning",
+        "{p} kom fram skadad, jag vill byta den eller få pengarna tillbaka.",
+    ],
+    "billing": [
+        "Mitt kort drogs två gånger för samma köp.",
+        "hittar inte min faktura",
+        "Varför har jag betalat ränta på delbetalningen?",
+    ],
+    "complaint": [
+        "Jag är verkligen besviken på hur jag har blivit behandlad.",
+        "usel service",
+        "Er säljare ljög för mig och jag är rasande.",
+    ],
+    "technical_support": [
+        "Knappen lägg i varukorgen reagerar inte i appen.",
+        "hemsidan laddar inte",
+        "Jag får inte verifieringskoden via sms.",
+    ],
+    "account_update": [
+        "Jag vill ändra e-postadressen på mitt konto.",
+        "radera mitt konto",
+        "Mitt födelsedatum i profilen är fel, kan ni rätta det?",
+    ],
+    "product_inquiry": [
+        "Vilka färger finns {p} i?",
+        "finns den i lager fortfarande",
+        "Säljer ni reservdelar till {p}?",
+    ],
+    "other": [
+        "Kan ni ge mig adressen till er butik?",
+        "ok tack",
+        "Vi är leverantör och vill gärna samarbeta med er, vem ska jag prata med?",
+    ],
+}

@@ -167,3 +167,86 @@ HIGH = [
 ]
 LOW = ["Hindi po nagmamadali, kapag may oras lang kayo.", "Walang problema kung matagal."]
 ANGRY = ["Nakakainis talaga!", "Galit na galit na ako.", "Hindi katanggap-tanggap!!"]
+# Extra phrasings (written later, generated into messages_more.jsonl; the split is by group as above).
+MORE_INTENTS = {
+    "order_status": [
+        "Hanggang ngayon po wala pa ang parcel ko, kailan po kaya darating?",
+        "Ano na po ang status ng {o}? Walang sinasabi ang courier.",
+        "wala pa rin po dumadating",
+        "Hindi gumagana ang tracking number, nasaan na po ang order ko?",
+        "Sampung araw na po mula nung umorder ako, hindi pa po ba naipapadala?",
+        "Lumagpas na po ang expected delivery date pero wala pa ang {p}.",
+    ],
+    "order_change": [
+        "Mali po ang nailagay kong address, pwede po bang itama?",
+        "Pwede po bang ilipat sa Lunes ang delivery ng {o}?",
+        "Pwede po bang kulay pula na lang ang ipadala imbes na itim?",
+        "palit address order {n}",
+        "Kung hindi pa po naipapadala, gusto ko pong magdagdag ng isa pang {p}.",
+        "Pwede po bang sa opisina ko na lang i-deliver imbes na sa bahay?",
+    ],
+    "cancellation": [
+        "Ayoko na po, pakikansela na lang po ang order.",
+        "Gusto ko na pong ihinto ang monthly subscription ko.",
+        "cancel ko na po",
+        "Kung hindi pa po naipapadala ang {o}, pakicancel na po.",
+        "Paki-off po ang auto-renew at itigil na ang plan ko.",
+        "Paano po mag-unsubscribe sa serbisyo ninyo?",
+    ],
+    "refund_return": [
+        "Hindi ko po nagustuhan ang item, gusto ko pong ibalik.",
+        "Kailan ko po makukuha ang refund ng {p} na ibinalik ko?",
+        "wala pa po refund ko",
+        "Sira po ang dumating na {p}, hihingi po ako ng palit o refund.",
+        "Pakipadala po ang return label.",
+        "Ibabalik po ba ang {a} sa card ko?",
+    ],
+    "billing": [
+        "Dalawang beses po akong siningil para sa iisang order.",
+        "Mali po ang halaga sa invoice, sobra ng {a}.",
+        "hindi ko makita resibo ko",
+        "Kailangan ko po ng official receipt na nakapangalan sa kumpanya namin.",
+        "Bakit po may interest ang installment na bayad ko?",
+        "Declined daw po ang payment pero nabawasan ng {a} ang bank account ko.",
+    ],
+    "complaint": [
+        "Sobrang dismayado po ako sa trato ninyo sa akin.",
+        "Hinagis lang po ng rider ang parcel sa harap ng gate.",
+        "ang pangit ng serbisyo",
+        "Tatlong araw na po walang sumasagot, ganito ba ang customer service ninyo?",
+        "Nagsinungaling po sa akin ang ahente ninyo, galit na galit ako.",
+        "Ibang-iba po ang dumating sa nasa picture, parang naloko ako.",
+    ],
+    "technical_support": [
+        "Hindi po ako makapag-add to cart sa app, hindi gumagana ang button.",
+        "Sabi po mali ang password ko pag nagla-log in pero tama naman.",
+        "ayaw mag load ng website",
+        "Hindi po kumokonekta sa wifi ang {p}, nag-eerror sa setup.",
+        "Simula nung nag-update, kusa pong nagsasara ang app.",
+        "Hindi ko po natatanggap ang OTP sa text.",
+    ],
+    "account_update": [
+        "Gusto ko pong palitan ang email address ng account ko.",
+        "Paki-update po ang address ko, lumipat na po ako.",
+        "pa delete po ng account ko",
+        "Mali po ang birthday sa profile ko, pwede po bang itama?",
+        "Ayoko na pong makatanggap ng promo emails.",
+        "Paano ko po papalitan ang username ko?",
+    ],
+    "product_inquiry": [
+        "Anong mga kulay po ang available sa {p}?",
+        "Gaano po katagal ang battery ng model na ito?",
+        "may stock pa po ba",
+        "Pwede po bang labhan sa washing machine ang {p}?",
+        "Ano po ang pagkakaiba ng dalawang model? Alin po ang mas maganda?",
+        "May nabibili po ba kayong spare parts para sa {p}?",
+    ],
+    "other": [
+        "Saan po ang address ng physical store ninyo?",
+        "Manigong bagong taon po sa inyong lahat!",
+        "sige po salamat",
+        "Supplier po kami at gusto naming makipag-partner, sino po ang pwedeng kausapin?",
+        "Ano po ang oras ng operasyon ninyo?",
+        "Pasensya na po, mukhang mali ang napadalhan ko.",
+    ],
+}
