@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import resource
 import statistics
 import time
 from dataclasses import dataclass
@@ -144,6 +145,8 @@ def main() -> None:
     print("strategies at 1,000 rules x 10,000 agents")
     for strategy in STRATEGIES:
         show(f"{strategy:>14}", bench(1_000, 10_000, strategy))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB (largest cell: compiled rules and a prepared pool; the classifier is apart)")
 
 
 def show(label: str, c: Cell) -> None:
