@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,12 +59,8 @@ def next_open(hours: BusinessHours, now: datetime) -> datetime | None:
     if is_open(hours, now):
         return now
     zone = hours.zone
-    today = now.astimezone(zone).date()
-    for offset in range(LOOKAHEAD_DAYS):
-        day = today + timedelta(days=offset)
-        if day in hours.holidays:
-            continue
-        for start, _ in sorted(hours.weekly.get(day.weekday(), ())):
+    for day, shifts in _working_days(hours, now.astimezone(zone).date()):
+        for start, _ in sorted(shifts):
             opening = _first_instant_at(day, start, zone)
             if opening > now:
                 return opening
@@ -78,12 +74,8 @@ def shift_end(hours: BusinessHours, now: datetime) -> datetime | None:
     if start is None:
         return None
     zone = hours.zone
-    first = start.astimezone(zone).date()
-    for offset in range(LOOKAHEAD_DAYS):
-        day = first + timedelta(days=offset)
-        if day in hours.holidays:
-            continue
-        for _, end in sorted(hours.weekly.get(day.weekday(), ()), key=lambda shift: (shift[1] == MIDNIGHT, shift[1])):
+    for day, shifts in _working_days(hours, start.astimezone(zone).date()):
+        for _, end in sorted(shifts, key=lambda shift: (shift[1] == MIDNIGHT, shift[1])):
             closing = (
                 _first_instant_at(day + timedelta(days=1), MIDNIGHT, zone)
                 if end == MIDNIGHT
@@ -92,6 +84,14 @@ def shift_end(hours: BusinessHours, now: datetime) -> datetime | None:
             if closing > start and not is_open(hours, closing):
                 return closing
     return None
+
+
+def _working_days(hours: BusinessHours, first: date) -> Iterator[tuple[date, tuple[Shift, ...]]]:
+    """Each day from ``first`` within the lookahead that is not a holiday, with its shifts."""
+    for offset in range(LOOKAHEAD_DAYS):
+        day = first + timedelta(days=offset)
+        if day not in hours.holidays:
+            yield day, tuple(hours.weekly.get(day.weekday(), ()))
 
 
 def _first_instant_at(day: date, wall: time, zone: ZoneInfo) -> datetime:
