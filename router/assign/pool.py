@@ -14,13 +14,14 @@ from router.assign.model import (
     CandidateNote,
     Demand,
     Presence,
+    RankKey,
     Selection,
     Strategy,
     WorkItem,
     describe_needs,
     unfit_reason,
 )
-from router.assign.segment import Segment, SegmentKey, build
+from router.assign.segment import Segment, SegmentKey, build, current_key
 
 ANY_QUEUE = "*"
 MAX_NOTES = 10
@@ -46,7 +47,8 @@ class AgentPool:
     (strategy, language), built by ``prepare`` or when first asked for, from that language's speakers.
 
     Updates are lazy where ranks can only worsen: taking work (``adjust_load`` with delta > 0) or
-    leaving "available" costs O(1) here, and ``select`` re-files such agents when it meets them.
+    leaving "available" only refreshes the agent's rank keys (one per strategy and channel in use, at
+    most 12), and ``select`` re-files such agents when it meets them, with one lookup of those keys.
     Changes that may improve a rank (releasing work, becoming available, an upsert from the
     database) update the agent's S segments at once: O(S log n).
 
@@ -67,6 +69,9 @@ class AgentPool:
         self._member_of: dict[str, set[SegmentKey]] = {}
         self._max_segments = max_segments
         self._segment_misses = 0
+        # Each agent's current rank key per (strategy, channel), None when it cannot take such work: kept up
+        # to date on every change, so a decision re-files a stale heap entry with one dictionary lookup.
+        self._ranks: dict[tuple[Strategy, str], dict[str, RankKey | None]] = {}
 
     def __len__(self) -> int:
         return len(self._agents)
@@ -100,7 +105,7 @@ class AgentPool:
             self._put(agent, channel=None)
             return
         self.remove(agent.id)
-        self._agents[agent.id] = agent
+        self._set(agent)
         self._profiles[agent.id] = profile
         self._member_of[agent.id] = set()
         for queue in agent.queues or {ANY_QUEUE}:
@@ -120,6 +125,8 @@ class AgentPool:
         agent = self._agents.pop(agent_id, None)
         if agent is None:
             return
+        for ranks in self._ranks.values():
+            ranks.pop(agent_id, None)
         del self._profiles[agent_id]
         for queue in agent.queues or {ANY_QUEUE}:
             self._by_queue[queue].discard(agent_id)
@@ -137,7 +144,7 @@ class AgentPool:
         if agent is None or agent.presence == presence:
             return
         if presence != "available":
-            self._agents[agent_id] = replace(agent, presence=presence)
+            self._set(replace(agent, presence=presence))
             return
         self._put(replace(agent, presence=presence, idle_since=now), channel=None)
 
@@ -152,7 +159,7 @@ class AgentPool:
         load = dict(agent.load)
         load[channel] = max(0, load.get(channel, 0) + delta)
         if delta > 0:
-            self._agents[agent_id] = replace(agent, load=load, last_assigned_at=now)
+            self._set(replace(agent, load=load, last_assigned_at=now))
             return
         freed = any(n > 0 for n in agent.load.values()) and not any(n > 0 for n in load.values())
         if freed:
@@ -173,6 +180,7 @@ class AgentPool:
                 raise UnknownStrategy(f"unknown assignment strategy {demand.strategy!r}")
             key = SegmentKey(demand.queue, demand.channel, frozenset(demand.required_skills.items()))
             wanted.setdefault(key, set()).add(demand.strategy)
+            self._ranks_for(demand.strategy, demand.channel)
         for key in self._segments.keys() - self._lru.keys() - wanted.keys():
             self._lru[key] = None
         for key, strategies in wanted.items():
@@ -193,7 +201,8 @@ class AgentPool:
                 return Selection(preferred.agent_id, "preferred agent (sticky or returning customer)", (preferred,))
             notes.append(preferred)
         segment = self._segment(item)
-        fit, taken, passed, ready, examined = segment.best(item, strategy, self._agents, RUNNERS_UP)
+        current = self._ranks_for(strategy, item.channel).get
+        fit, taken, passed, ready, examined = segment.best(item, strategy, self._agents, current, RUNNERS_UP)
         for agent_id in passed[: MAX_NOTES - 1 - RUNNERS_UP - len(notes)]:
             notes.append(CandidateNote(agent_id, "skipped", "already declined or timed out on this conversation"))
         if not taken:
@@ -220,9 +229,23 @@ class AgentPool:
             return f"no agent {needs}"
         return f"no available agent {needs} (all are busy, away, offline, full or already declined)"
 
+    def _set(self, agent: AgentState) -> None:
+        """Store an agent's new state and its rank keys."""
+        self._agents[agent.id] = agent
+        for (strategy, channel), ranks in self._ranks.items():
+            ranks[agent.id] = current_key(agent, strategy, channel)
+
+    def _ranks_for(self, strategy: Strategy, channel: str) -> dict[str, RankKey | None]:
+        """The rank keys of every agent in ``strategy`` on ``channel`` (built on first use, then kept)."""
+        ranks = self._ranks.get((strategy, channel))
+        if ranks is None:
+            ranks = {a.id: current_key(a, strategy, channel) for a in self._agents.values()}
+            self._ranks[(strategy, channel)] = ranks
+        return ranks
+
     def _put(self, agent: AgentState, *, channel: str | None) -> None:
         """Store a state whose rank may have improved, re-ranking it in its segments (of ``channel`` only)."""
-        self._agents[agent.id] = agent
+        self._set(agent)
         for key in self._member_of[agent.id]:
             if channel is None or key.channel == channel:
                 self._segments[key].refresh(agent)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from router.assign.model import RANKERS, AgentState, RankKey, Strategy, WorkItem, has_room, rank_key, serves, skill_fit
-from router.assign.ranked import RankedSet
+from router.assign.ranked import Current, RankedSet
 
 ANY_LANGUAGE = "*"
 
@@ -125,22 +125,19 @@ class Segment:
                     tier.views[(strategy, language)] = RankedSet.of([keys[i] for i in ids if i in keys])
 
     def best(
-        self, item: WorkItem, strategy: Strategy, agents: Mapping[str, AgentState], runners_up: int
+        self,
+        item: WorkItem,
+        strategy: Strategy,
+        agents: Mapping[str, AgentState],
+        current: Current,
+        runners_up: int,
     ) -> tuple[int, list[RankKey], list[str], int, int]:
         """(fit, [best key, *a few other eligible keys], skipped agents, ready agents in the winning views,
-        heap entries examined) from the best tier with a taker."""
+        heap entries examined) from the best tier with a taker; ``current`` gives an agent's rank key in
+        ``strategy`` on this segment's channel right now."""
         channel = self.key.channel
         languages = sorted(item.required_languages) or [ANY_LANGUAGE]
         skip = item.excluded_agents
-
-        ranker = RANKERS[strategy]
-
-        def current(agent_id: str) -> RankKey | None:
-            agent = agents.get(agent_id)
-            if agent is None or agent.presence != "available":
-                return None
-            return ranker(agent, channel) if agent.load.get(channel, 0) < agent.capacity.get(channel, 0) else None
-
         passed: list[str] = []
         examined = 0
         for fit in self.order:
@@ -166,6 +163,11 @@ class Segment:
         if not languages:
             return bool(self.fits)
         return any(tier.by_language.get(lang) for tier in self.tiers.values() for lang in languages)
+
+
+def current_key(agent: AgentState, strategy: Strategy, channel: str) -> RankKey | None:
+    """The agent's rank key in ``strategy`` on ``channel``, None when it cannot take such work now."""
+    return RANKERS[strategy](agent, channel) if has_room(agent, channel) else None
 
 
 def build(key: SegmentKey, fitting: Iterable[AgentState]) -> Segment:
