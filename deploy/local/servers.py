@@ -930,6 +930,20 @@ def _print_status(name: str, st: dict) -> int:
     return 0 if st["answering"] else 1
 
 
+def _stop_parser(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    *,
+    kill: str,
+    purge: str,
+) -> None:
+    """The ``stop`` action of a server's command, with what ``--kill`` and ``--purge`` mean for it."""
+    stop = actions.add_parser("stop", parents=[common])
+    stop.add_argument("--kill", action="store_true", help=kill)
+    stop.add_argument("--purge", action="store_true", help=purge)
+    stop.add_argument("--timeout", type=float, default=30.0)
+
+
 def main(argv: list[str] | None = None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -950,10 +964,7 @@ def main(argv: list[str] | None = None) -> int:
     ks.add_argument("--port", type=int, default=None, help="client port (0 = free port)")
     ks.add_argument("--controller-port", type=int, default=None, help="KRaft controller port (0 = free port)")
     ks.add_argument("--timeout", type=float, default=120.0)
-    kst = ksub.add_parser("stop", parents=[common])
-    kst.add_argument("--kill", action="store_true", help="SIGKILL at once (simulate a crash)")
-    kst.add_argument("--purge", action="store_true", help="also delete the broker's data")
-    kst.add_argument("--timeout", type=float, default=30.0)
+    _stop_parser(ksub, common, kill="SIGKILL at once (simulate a crash)", purge="also delete the broker's data")
     ksub.add_parser("status", parents=[common])
 
     p = sub.add_parser("postgres", parents=[common], help="throwaway PostgreSQL cluster")
@@ -961,10 +972,7 @@ def main(argv: list[str] | None = None) -> int:
     ps = psub.add_parser("start", parents=[common])
     ps.add_argument("--port", type=int, default=None, help="port (0 = free port)")
     ps.add_argument("--timeout", type=float, default=60.0)
-    pst = psub.add_parser("stop", parents=[common])
-    pst.add_argument("--kill", action="store_true", help="immediate shutdown")
-    pst.add_argument("--purge", action="store_true", help="also delete the cluster")
-    pst.add_argument("--timeout", type=float, default=30.0)
+    _stop_parser(psub, common, kill="immediate shutdown", purge="also delete the cluster")
     psub.add_parser("status", parents=[common])
 
     w = sub.add_parser("watch", parents=[common], help="stop (and purge) the data dir's servers once PID exits")
