@@ -1,0 +1,99 @@
+"""The router's in-memory agent index follows the database: prepared for a newly published ruleset before
+its first message, and updated in place by the periodic full reload (agents that are gone leave it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import delete
+
+from gateway import create_app
+from router.service import Router
+from shared.bus import Record
+from shared.db.models import Agent, AgentCapacity
+from shared.ids import new_id
+from shared.normalize import conversation_key
+from shared.schema import InboundMessage, Sender
+from shared.settings import Settings
+from switchboard.bootstrap import runtime, shared_classifier
+from tests.api.conftest import ADMIN_KEY
+from tests.api.test_rulesets import active_document, with_first_rule
+
+pytestmark = pytest.mark.asyncio
+
+SKILLED_REFUNDS = {
+    "id": "refunds-need-seniors",
+    "when": 'intent == "refund_return" && channel == "email"',
+    "action": {"queue": "billing", "priority": 2, "required_skills": {"refunds": 3}},
+}
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, lambda: runtime(settings, with_router=False))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://switchboard.test", headers=headers) as c:
+        yield c
+
+
+@pytest.fixture
+async def router(app: FastAPI, settings: Settings) -> Router:
+    deps = app.state.deps
+    instance = Router(settings=settings, sessions=deps.sessions, bus=deps.bus,
+                      classifier=shared_classifier(settings.languages))  # fmt: skip
+    await instance.refresh(force=True)
+    return instance
+
+
+def email(text: str) -> Record:
+    sender = f"customer-{new_id()[-8:]}@example.com"
+    message = InboundMessage(
+        id=new_id(), channel="email", provider="test", received_at=datetime.now(UTC),
+        sender=Sender(kind="email", address=sender), recipient="support@example.com",
+        conversation_key=conversation_key("email", sender, "support@example.com"), subject="Return", text=text,
+    )  # fmt: skip
+    return Record(topic="inbound", partition=0, offset=0, key=message.conversation_key, value=message.to_bytes())
+
+
+async def test_a_published_ruleset_is_indexed_before_its_first_message(
+    client: httpx.AsyncClient, router: Router
+) -> None:
+    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
+    version = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
+    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+
+    await router.refresh()
+    assert router.state.indexed_version == version
+    built_before = router.state.pool.misses
+    await router.handle_batch([email("I would like to return the jacket and get my money back, please.")])
+    decision: dict[str, Any] = (await client.get("/v1/messages", params={"limit": 1})).json()[0]["decision"]
+    assert decision["queue"] == "billing"
+    assert decision["trace"]["rules"]["rule_id"] == "refunds-need-seniors"
+    assert router.state.pool.misses == built_before, "the decision found its index entries built"
+
+
+async def test_the_full_reload_drops_agents_that_are_gone(
+    client: httpx.AsyncClient, router: Router, app: FastAPI
+) -> None:
+    r = await client.post("/v1/agents", json={"name": "Temp", "languages": ["en"], "presence": "available"})
+    agent_id = r.json()["id"]
+    await router.refresh(force=True)
+    assert agent_id in router.state.pool
+    async with app.state.deps.sessions() as session:
+        await session.execute(delete(AgentCapacity).where(AgentCapacity.agent_id == agent_id))
+        await session.execute(delete(Agent).where(Agent.id == agent_id))
+        await session.commit()
+    await router.refresh(force=True)
+    assert agent_id not in router.state.pool
