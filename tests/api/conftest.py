@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from gateway import create_app
 from shared.settings import Settings
@@ -35,16 +37,28 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+@asynccontextmanager
+async def running_app(settings: Settings, *, with_router: bool) -> AsyncIterator[FastAPI]:
+    """The app with its database and bus open (and its router running when asked)."""
+    app = create_app(settings, lambda: runtime(settings, with_router=with_router))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+def admin_client(app: FastAPI) -> httpx.AsyncClient:
+    """A client of ``app`` carrying the admin key."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://switchboard.test",
+        headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+    )
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An admin client on a running embedded app (gateway plus router)."""
-    app = create_app(settings, lambda: runtime(settings, with_router=True))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://switchboard.test", headers={"Authorization": f"Bearer {ADMIN_KEY}"}
-        ) as c:
-            yield c
+    async with running_app(settings, with_router=True) as app, admin_client(app) as c:
+        yield c
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10.0) -> Any:

@@ -12,7 +12,6 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
-from gateway import create_app
 from router.service import Router
 from shared.bus import Record
 from shared.db.models import Agent, AgentCapacity
@@ -20,8 +19,8 @@ from shared.ids import new_id
 from shared.normalize import conversation_key
 from shared.schema import InboundMessage, Sender
 from shared.settings import Settings
-from switchboard.bootstrap import runtime, shared_classifier
-from tests.api.conftest import ADMIN_KEY
+from switchboard.bootstrap import shared_classifier
+from tests.api.conftest import admin_client, running_app
 from tests.api.test_rulesets import active_document, with_first_rule
 
 pytestmark = pytest.mark.asyncio
@@ -35,16 +34,13 @@ SKILLED_REFUNDS = {
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings, lambda: runtime(settings, with_router=False))
-    async with application.router.lifespan_context(application):
+    async with running_app(settings, with_router=False) as application:
         yield application
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    async with httpx.AsyncClient(transport=transport, base_url="http://switchboard.test", headers=headers) as c:
+    async with admin_client(app) as c:
         yield c
 
 

@@ -14,11 +14,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from gateway import create_app
 from router.service import Router
 from shared.settings import Settings
-from switchboard.bootstrap import runtime, shared_classifier
-from tests.api.conftest import ADMIN_KEY, eventually
+from switchboard.bootstrap import shared_classifier
+from tests.api.conftest import admin_client, eventually, running_app
 from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
 
 pytestmark = pytest.mark.asyncio
@@ -46,16 +45,13 @@ def today_and_tomorrow() -> tuple[dict[str, Any], datetime]:
 
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings, lambda: runtime(settings, with_router=True))
-    async with application.router.lifespan_context(application):
+    async with running_app(settings, with_router=True) as application:
         yield application
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    headers = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    async with httpx.AsyncClient(transport=transport, base_url="http://switchboard.test", headers=headers) as c:
+    async with admin_client(app) as c:
         yield c
 
 
