@@ -110,7 +110,7 @@ class Router:
         ``FULL_RELOAD_SECONDS`` (and when forced) re-read every agent, in case an update was missed."""
         state = self.state
         full = force or time.monotonic() >= state.full_reload_at
-        reindex = not state.config_seen
+        reindex = False
         async with self.sessions() as session:
             config = await store.config_fingerprint(session)
             if full or config != state.config_seen:
@@ -121,7 +121,8 @@ class Router:
                     state.activation = act_id
                     log.info("ruleset active", extra={"version": version})
                 policies = await store.queue_policies(session)
-                reindex = reindex or policies != state.policies or state.ruleset.version != state.indexed_version
+                # The first refresh is full, and nothing is indexed yet (indexed_version is None).
+                reindex = policies != state.policies or state.ruleset.version != state.indexed_version
                 state.policies = policies
                 state.sla = await store.sla_policies(session)
                 state.config_seen = config
