@@ -55,9 +55,16 @@ def admin_client(app: FastAPI) -> httpx.AsyncClient:
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """An admin client on a running embedded app (gateway plus router)."""
-    async with running_app(settings, with_router=True) as app, admin_client(app) as c:
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """A running embedded app (gateway plus router); ``app.state.deps`` holds its database and bus."""
+    async with running_app(settings, with_router=True) as application:
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin client on the running app."""
+    async with admin_client(app) as c:
         yield c
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
+from router.service import Router
+from router.service import utcnow as real_time
+from shared.settings import Settings
+from switchboard.bootstrap import shared_classifier
 from tests.api.conftest import eventually, routed
 
 
@@ -51,3 +58,13 @@ async def assignments(agent: httpx.AsyncClient, wait_for: int = 0) -> list[dict[
         return result
     found: list[dict[str, Any]] = await eventually(check)
     return found
+
+
+async def router_beside(app: FastAPI, settings: Settings, clock: Callable[[], datetime] = real_time) -> Router:
+    """A second router on the running app's database and bus, loaded but not started: a test drives it by
+    hand (routers share all state through the database)."""
+    deps = app.state.deps
+    router = Router(settings=settings, sessions=deps.sessions, bus=deps.bus,
+                    classifier=shared_classifier(settings.languages), clock=clock)  # fmt: skip
+    await router.refresh(force=True)
+    return router

@@ -1,9 +1,9 @@
-"""The router's in-memory agent index follows the database: prepared for a newly published ruleset before
-its first message, and updated in place by the periodic full reload (agents that are gone leave it)."""
+"""The router's in-memory agent index follows the database: prepared for a newly published ruleset before its
+first message, and updated in place by the periodic full reload (agents that are gone leave it). A second
+router on the running app's database, driven by hand, shows it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,8 +19,7 @@ from shared.ids import new_id
 from shared.normalize import conversation_key
 from shared.schema import InboundMessage, Sender
 from shared.settings import Settings
-from switchboard.bootstrap import shared_classifier
-from tests.api.conftest import admin_client, running_app
+from tests.api.support import router_beside
 from tests.api.test_rulesets import active_document, with_first_rule
 
 pytestmark = pytest.mark.asyncio
@@ -33,24 +32,8 @@ SKILLED_REFUNDS = {
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    async with running_app(settings, with_router=False) as application:
-        yield application
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with admin_client(app) as c:
-        yield c
-
-
-@pytest.fixture
 async def router(app: FastAPI, settings: Settings) -> Router:
-    deps = app.state.deps
-    instance = Router(settings=settings, sessions=deps.sessions, bus=deps.bus,
-                      classifier=shared_classifier(settings.languages))  # fmt: skip
-    await instance.refresh(force=True)
-    return instance
+    return await router_beside(app, settings)
 
 
 def email(text: str) -> Record:

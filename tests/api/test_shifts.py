@@ -6,7 +6,6 @@ end, plays the dispatcher at that later moment (routers share all state through 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,11 +13,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from router.service import Router
 from shared.settings import Settings
-from switchboard.bootstrap import shared_classifier
-from tests.api.conftest import admin_client, eventually, running_app
-from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
+from tests.api.conftest import eventually
+from tests.api.support import agent_client, assignments, everyone_offline, post_and_route, router_beside
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,24 +40,9 @@ def today_and_tomorrow() -> tuple[dict[str, Any], datetime]:
     return {"tz": "UTC", "weekly": days}, today + timedelta(days=2)
 
 
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    async with running_app(settings, with_router=True) as application:
-        yield application
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with admin_client(app) as c:
-        yield c
-
-
 async def dispatch_at(app: FastAPI, settings: Settings, moment: datetime) -> None:
     """One dispatcher pass of a router whose clock reads ``moment``."""
-    deps = app.state.deps
-    later = Router(settings=settings, sessions=deps.sessions, bus=deps.bus,
-                   classifier=shared_classifier(settings.languages), clock=lambda: moment)  # fmt: skip
-    await later.refresh(force=True)
+    later = await router_beside(app, settings, clock=lambda: moment)
     await later.dispatcher.tick()
 
 
