@@ -9,6 +9,7 @@ from datetime import datetime
 
 from router.assign.errors import UnknownStrategy
 from router.assign.model import (
+    RANKERS,
     STRATEGIES,
     AgentState,
     CandidateNote,
@@ -19,9 +20,11 @@ from router.assign.model import (
     Strategy,
     WorkItem,
     describe_needs,
+    has_room,
     unfit_reason,
 )
-from router.assign.segment import Segment, SegmentKey, build, current_key
+from router.assign.ranked import KeyMap
+from router.assign.segment import Segment, SegmentKey, build
 
 ANY_QUEUE = "*"
 MAX_NOTES = 10
@@ -43,8 +46,8 @@ class AgentPool:
     for ahead of time and keeps them; any other is built on first use (a *miss*: O(agents that fit),
     found by set intersections) and kept in an LRU of ``max_segments``. A segment holds the agents that
     statically fit, in tiers by skill fit (sum of proficiencies: at most 5k+1 tiers for k required
-    skills); a tier keeps its ready agents (available, free capacity on the channel) in a heap per
-    (strategy, language), built by ``prepare`` or when first asked for, from that language's speakers.
+    skills); a tier keeps its ready agents (available, free capacity on the channel) in a ``RankedSet``
+    per (strategy, language), built by ``prepare`` or when first asked for, from that language's speakers.
 
     Updates are lazy where ranks can only worsen: taking work (``adjust_load`` with delta > 0) or
     leaving "available" only refreshes the agent's rank keys (one per strategy and channel in use, at
@@ -52,9 +55,9 @@ class AgentPool:
     Changes that may improve a rank (releasing work, becoming available, an upsert from the
     database) update the agent's S segments at once: O(S log n).
 
-    ``select``: O(T · L · (w + x + r) · log n) amortised for T tiers, L required languages, w traced
-    runners-up, x excluded agents and r re-filings (each paid for by an earlier lazy change) with n the
-    agents in one heap: independent of the number of agents in the pool.
+    ``select``: O(T · L · (w + x + r)) entries for T tiers, L required languages, w traced runners-up,
+    x excluded agents and r re-filings (each paid for by an earlier lazy change), each entry O(1) from
+    a view's sorted run or O(log n) from its heap: independent of the number of agents in the pool.
     """
 
     def __init__(self, *, max_segments: int = DEFAULT_MAX_SEGMENTS) -> None:
@@ -70,8 +73,9 @@ class AgentPool:
         self._max_segments = max_segments
         self._segment_misses = 0
         # Each agent's current rank key per (strategy, channel), None when it cannot take such work: kept up
-        # to date on every change, so a decision re-files a stale heap entry with one dictionary lookup.
-        self._ranks: dict[tuple[Strategy, str], dict[str, RankKey | None]] = {}
+        # to date on every change, so a decision re-files a stale entry with one dictionary lookup. Every
+        # view files these very tuples (RankTable), and a key that did not change is not replaced.
+        self._ranks: dict[tuple[Strategy, str], KeyMap[RankKey | None]] = {}
 
     def __len__(self) -> int:
         return len(self._agents)
@@ -117,7 +121,7 @@ class AgentPool:
             self._by_skill.setdefault(skill, {}).setdefault(level, set()).add(agent.id)
         for key in self._segment_keys_for(agent):
             if key.admits(agent):
-                self._segments[key].add(agent)
+                self._segments[key].add(agent, self._ranks)
                 self._member_of[agent.id].add(key)
 
     def remove(self, agent_id: str) -> None:
@@ -187,7 +191,7 @@ class AgentPool:
             segment = self._segments.get(key) or self._build(key)
             self._lru.pop(key, None)
             for strategy in sorted(strategies):
-                segment.prepare(strategy, self._agents)
+                segment.prepare(strategy, self._ranks[(strategy, key.channel)])
         self._trim()
 
     def select(self, item: WorkItem, *, strategy: Strategy, now: datetime) -> Selection:
@@ -201,8 +205,8 @@ class AgentPool:
                 return Selection(preferred.agent_id, "preferred agent (sticky or returning customer)", (preferred,))
             notes.append(preferred)
         segment = self._segment(item)
-        current = self._ranks_for(strategy, item.channel).get
-        fit, taken, passed, ready, examined = segment.best(item, strategy, self._agents, current, RUNNERS_UP)
+        ranks = self._ranks_for(strategy, item.channel)
+        fit, taken, passed, ready, examined = segment.best(item, strategy, ranks, RUNNERS_UP)
         for agent_id in passed[: MAX_NOTES - 1 - RUNNERS_UP - len(notes)]:
             notes.append(CandidateNote(agent_id, "skipped", "already declined or timed out on this conversation"))
         if not taken:
@@ -232,14 +236,19 @@ class AgentPool:
     def _set(self, agent: AgentState) -> None:
         """Store an agent's new state and its rank keys."""
         self._agents[agent.id] = agent
+        made: dict[RankKey, RankKey] = {}
         for (strategy, channel), ranks in self._ranks.items():
-            ranks[agent.id] = current_key(agent, strategy, channel)
+            key = _current_key(agent, strategy, channel)
+            if key is None:
+                ranks[agent.id] = None
+            elif ranks.get(agent.id) != key:  # keep an equal key as it is: views hold that very tuple
+                ranks[agent.id] = made.setdefault(key, key)  # one tuple for the channels it is equal on
 
-    def _ranks_for(self, strategy: Strategy, channel: str) -> dict[str, RankKey | None]:
+    def _ranks_for(self, strategy: Strategy, channel: str) -> KeyMap[RankKey | None]:
         """The rank keys of every agent in ``strategy`` on ``channel`` (built on first use, then kept)."""
         ranks = self._ranks.get((strategy, channel))
         if ranks is None:
-            ranks = {a.id: current_key(a, strategy, channel) for a in self._agents.values()}
+            ranks = KeyMap((a.id, _current_key(a, strategy, channel)) for a in self._agents.values())
             self._ranks[(strategy, channel)] = ranks
         return ranks
 
@@ -248,7 +257,7 @@ class AgentPool:
         self._set(agent)
         for key in self._member_of[agent.id]:
             if channel is None or key.channel == channel:
-                self._segments[key].refresh(agent)
+                self._segments[key].refresh(agent, self._ranks)
 
     def _segment(self, item: WorkItem) -> Segment:
         key = SegmentKey.of(item)
@@ -291,3 +300,8 @@ class AgentPool:
         if not agent.queues:
             return list(self._segments)
         return [key for queue in agent.queues for key in self._seg_by_queue.get(queue, ())]
+
+
+def _current_key(agent: AgentState, strategy: Strategy, channel: str) -> RankKey | None:
+    """The agent's rank key in ``strategy`` on ``channel``, None when it cannot take such work now."""
+    return RANKERS[strategy](agent, channel) if has_room(agent, channel) else None

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from router.assign.model import RANKERS, AgentState, RankKey, Strategy, WorkItem, has_room, rank_key, serves, skill_fit
-from router.assign.ranked import Current, RankedSet
+from router.assign.model import AgentState, RankKey, Strategy, WorkItem, serves, skill_fit
+from router.assign.ranked import RankedSet
 
 ANY_LANGUAGE = "*"
+
+Ranks = Mapping[str, RankKey | None]
+"""Each agent's rank key in one strategy on one channel right now, None when it cannot take such work now."""
+RankTable = Mapping[tuple[Strategy, str], Ranks]
+"""``Ranks`` per (strategy, channel): one table for the whole pool, so every view files the same key tuples."""
 
 
 class SegmentKey(NamedTuple):
@@ -41,7 +46,7 @@ class Tier:
         self.views: dict[tuple[Strategy, str], RankedSet] = {}
         self.misses = 0
 
-    def view(self, strategy: Strategy, language: str, channel: str, agents: Mapping[str, AgentState]) -> RankedSet:
+    def view(self, strategy: Strategy, language: str, ranks: Ranks) -> RankedSet:
         """The ready members speaking ``language`` in ``strategy`` order (built from its speakers on first use)."""
         found = self.views.get((strategy, language))
         if found is not None:
@@ -49,8 +54,7 @@ class Tier:
         ids = self.members if language == ANY_LANGUAGE else self.by_language.get(language)
         if not ids:
             return RankedSet()  # nobody here speaks it: not kept, so a later speaker needs no bookkeeping
-        ranker = RANKERS[strategy]
-        ranked = RankedSet.of([ranker(a, channel) for a in (agents[i] for i in ids) if has_room(a, channel)])
+        ranked = RankedSet.of(_ready(ids, ranks))
         self.views[(strategy, language)] = ranked
         self.misses += 1
         return ranked
@@ -69,7 +73,7 @@ class Segment:
         self.order: list[int] = []
         self.prepared: set[Strategy] = set()
 
-    def add(self, agent: AgentState) -> None:
+    def add(self, agent: AgentState, table: RankTable) -> None:
         """Admit a statically fitting agent."""
         fit = skill_fit(agent, self.skills)
         self.fits[agent.id] = fit
@@ -84,7 +88,7 @@ class Segment:
             for language in (ANY_LANGUAGE, *agent.languages):
                 tier.views.setdefault((strategy, language), RankedSet())
         if tier.views:
-            self.refresh(agent)
+            self.refresh(agent, table)
 
     def remove(self, agent: AgentState) -> None:
         """Forget a member."""
@@ -96,46 +100,38 @@ class Segment:
         for ranked in tier.views.values():
             ranked.discard(agent.id)
 
-    def refresh(self, agent: AgentState) -> None:
+    def refresh(self, agent: AgentState, table: RankTable) -> None:
         """Re-rank a member at once: needed whenever its rank may have improved or it became ready."""
         channel = self.key.channel
-        ready = has_room(agent, channel)
-        keys: dict[Strategy, RankKey] = {}  # one key per strategy, shared by the language views
         for (strategy, language), ranked in self.tiers[self.fits[agent.id]].views.items():
-            if not ready:
+            key = table[(strategy, channel)][agent.id]
+            if key is None:
                 ranked.discard(agent.id)
             elif language == ANY_LANGUAGE or language in agent.languages:
-                key = keys.get(strategy)
-                if key is None:
-                    key = keys[strategy] = rank_key(agent, channel, strategy)
                 ranked.put(key)
 
-    def prepare(self, strategy: Strategy, agents: Mapping[str, AgentState]) -> None:
+    def prepare(self, strategy: Strategy, ranks: Ranks) -> None:
         """Build every view ``strategy`` can ask for (each language spoken here, and any), off the hot path."""
         self.prepared.add(strategy)
-        channel = self.key.channel
-        ranker = RANKERS[strategy]
         for tier in self.tiers.values():
-            keys = {i: ranker(a, channel) for i in tier.members if has_room(a := agents[i], channel)}
             for language in (ANY_LANGUAGE, *tier.by_language):
                 if (strategy, language) in tier.views:
                     continue
                 ids = tier.members if language == ANY_LANGUAGE else tier.by_language[language]
-                if ids:  # the views share each agent's key tuple
-                    tier.views[(strategy, language)] = RankedSet.of([keys[i] for i in ids if i in keys])
+                if ids:
+                    tier.views[(strategy, language)] = RankedSet.of(_ready(ids, ranks))
 
     def best(
         self,
         item: WorkItem,
         strategy: Strategy,
-        agents: Mapping[str, AgentState],
-        current: Current,
+        ranks: Ranks,
         runners_up: int,
     ) -> tuple[int, list[RankKey], list[str], int, int]:
         """(fit, [best key, *a few other eligible keys], skipped agents, ready agents in the winning views,
-        heap entries examined) from the best tier with a taker; ``current`` gives an agent's rank key in
-        ``strategy`` on this segment's channel right now."""
-        channel = self.key.channel
+        entries examined) from the best tier with a taker; ``ranks`` are the keys in ``strategy`` on this
+        segment's channel."""
+        current = ranks.get
         languages = sorted(item.required_languages) or [ANY_LANGUAGE]
         skip = item.excluded_agents
         passed: list[str] = []
@@ -145,7 +141,7 @@ class Segment:
             best: tuple[RankKey, RankedSet] | None = None
             ready = 0
             for language in languages:
-                ranked = tier.view(strategy, language, channel, agents)
+                ranked = tier.view(strategy, language, ranks)
                 key, skipped, seen = ranked.first(current, skip)
                 examined += seen
                 passed.extend(a for a in skipped if a not in passed)
@@ -154,7 +150,7 @@ class Segment:
                     if best is None or key < best[0]:
                         best = (key, ranked)
             if best is not None:
-                others = [k for k in best[1].peek(current, skip, runners_up) if k != best[0]]
+                others = [k for k in best[1].peek(current, skip, runners_up) if k != best[0]][:runners_up]
                 return fit, [best[0], *others], passed, ready, examined + len(others)
         return 0, [], passed, 0, examined
 
@@ -165,9 +161,9 @@ class Segment:
         return any(tier.by_language.get(lang) for tier in self.tiers.values() for lang in languages)
 
 
-def current_key(agent: AgentState, strategy: Strategy, channel: str) -> RankKey | None:
-    """The agent's rank key in ``strategy`` on ``channel``, None when it cannot take such work now."""
-    return RANKERS[strategy](agent, channel) if has_room(agent, channel) else None
+def _ready(ids: Iterable[str], ranks: Ranks) -> list[RankKey]:
+    """The keys of the agents among ``ids`` that can take work now."""
+    return [key for i in ids if (key := ranks[i]) is not None]
 
 
 def build(key: SegmentKey, fitting: Iterable[AgentState]) -> Segment:
