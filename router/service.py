@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import time
@@ -20,6 +19,7 @@ from router import engine, store
 from router.assign import AgentPool, QueuePolicy, SlaPolicy
 from router.classify import Classifier
 from router.dispatch import Dispatcher
+from router.indexing import build_index
 from router.route import route_batch
 from router.rules import CompiledRuleset, compile_ruleset, default_ruleset
 from shared.bus import Bus, Consumer, Record
@@ -49,7 +49,8 @@ class RouterState:
     config_seen: tuple[object, ...] = ()
     agents_seen: datetime | None = None
     full_reload_at: float = 0.0
-    indexed_version: int | None = None
+    indexed: tuple[int, dict[str, QueuePolicy]] | None = None
+    """The ruleset version and queue policies the pool's index was built (or is being built) for."""
 
 
 class Router:
@@ -78,6 +79,7 @@ class Router:
         self._consumer: Consumer | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
+        self._indexing = asyncio.Lock()
 
     async def start(self) -> None:
         """Load state, join the consumer group and start the loops."""
@@ -110,7 +112,6 @@ class Router:
         ``FULL_RELOAD_SECONDS`` (and when forced) re-read every agent, in case an update was missed."""
         state = self.state
         full = force or time.monotonic() >= state.full_reload_at
-        reindex = False
         async with self.sessions() as session:
             config = await store.config_fingerprint(session)
             if full or config != state.config_seen:
@@ -120,29 +121,29 @@ class Router:
                     state.ruleset = compile_ruleset(document, version=version)
                     state.activation = act_id
                     log.info("ruleset active", extra={"version": version})
-                policies = await store.queue_policies(session)
-                # The first refresh is full, and nothing is indexed yet (indexed_version is None).
-                reindex = policies != state.policies or state.ruleset.version != state.indexed_version
-                state.policies = policies
+                state.policies = await store.queue_policies(session)
                 state.sla = await store.sla_policies(session)
                 state.config_seen = config
             if full:
                 state.full_reload_at = time.monotonic() + FULL_RELOAD_SECONDS
             state.agents_seen = await store.refresh_pool(session, state.pool, None if full else state.agents_seen)
-        if reindex:
-            self._reindex()
+        await self._reindex()
 
-    def _reindex(self) -> None:
-        """Build the pool's index for every kind of work the ruleset can send, off the decision path; then
-        keep the long-lived pool, rules and models out of the cyclic collector's passes, which would walk
-        them all and stall a decision."""
+    async def _reindex(self) -> None:
+        """Build the pool's index for every kind of work the ruleset can send, off the decision path, when
+        the ruleset or the queue policies differ from what it was built for (see ``build_index``)."""
         state = self.state
-        t0 = time.perf_counter()
-        engine.prepare(state.pool, state.ruleset, state.policies)
-        state.indexed_version = state.ruleset.version
-        gc.collect()
-        gc.freeze()
-        log.info("agent index ready", extra={"agents": len(state.pool), "ms": round((time.perf_counter() - t0) * 1000)})
+        if (state.ruleset.version, state.policies) == state.indexed:
+            return
+        async with self._indexing:  # one build at a time; a caller that waited may find its work done
+            target = (state.ruleset.version, state.policies)
+            if target == state.indexed:
+                return
+            state.indexed = target
+            started = time.perf_counter()
+            turns = await build_index(state.pool, state.ruleset, state.policies)
+            ms = round((time.perf_counter() - started) * 1000)
+            log.info("agent index ready", extra={"agents": len(state.pool), "ms": ms, "turns": turns})
 
     async def _consume_loop(self) -> None:
         assert self._consumer is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
@@ -43,11 +43,12 @@ class AgentPool:
 
     Index: one *segment* per distinct (queue, channel, required skills) that work items ask for (they
     follow the ruleset's actions, not the agents). ``prepare`` builds the segments a ruleset can ask
-    for ahead of time and keeps them; any other is built on first use (a *miss*: O(agents that fit),
-    found by set intersections) and kept in an LRU of ``max_segments``. A segment holds the agents that
-    statically fit, in tiers by skill fit (sum of proficiencies: at most 5k+1 tiers for k required
-    skills); a tier keeps its ready agents (available, free capacity on the channel) in a ``RankedSet``
-    per (strategy, language), built by ``prepare`` or when first asked for, from that language's speakers.
+    for ahead of time and keeps them until a later ``prepare`` no longer asks for them; any other is
+    built on first use (a *miss*: O(agents that fit), found by set intersections) and kept in an LRU
+    of ``max_segments``. A segment holds the agents that statically fit, in tiers by skill fit (sum of
+    proficiencies: at most 5k+1 tiers for k required skills); a tier keeps its ready agents (available,
+    free capacity on the channel) in a ``RankedSet`` per (strategy, language), built by ``prepare`` or
+    when first asked for, from that language's speakers.
 
     Updates are lazy where ranks can only worsen: taking work (``adjust_load`` with delta > 0) or
     leaving "available" only refreshes the agent's rank keys (one per strategy and channel in use, at
@@ -175,8 +176,18 @@ class AgentPool:
         """Build, now and off the hot path, every index entry these kinds of work need, and keep them.
 
         Call it after loading the pool and whenever the ruleset or queue strategies change: ``select``
-        then finds its segment and views built. Segments prepared earlier but not asked for now go
-        back under the LRU. Cost O(sum over demands of the agents that fit).
+        then finds its segment and views built. Segments prepared earlier but not asked for now are
+        dropped at the end (work still waiting in such a shape builds its segment again, into the LRU),
+        so memory follows the current ruleset. Cost O(sum over demands of the agents that fit).
+        """
+        for _ in self.preparing(demands):
+            pass
+
+    def preparing(self, demands: Iterable[Demand]) -> Iterator[None]:
+        """``prepare`` one segment at a time, yielding after each so a caller can serve other work.
+
+        The pool may be read and changed between steps: it is consistent at every yield, and a segment
+        not prepared yet is built on first use, as a miss.
         """
         wanted: dict[SegmentKey, set[Strategy]] = {}
         for demand in demands:
@@ -185,14 +196,17 @@ class AgentPool:
             key = SegmentKey(demand.queue, demand.channel, frozenset(demand.required_skills.items()))
             wanted.setdefault(key, set()).add(demand.strategy)
             self._ranks_for(demand.strategy, demand.channel)
-        for key in self._segments.keys() - self._lru.keys() - wanted.keys():
-            self._lru[key] = None
+        earlier = self._segments.keys() - self._lru.keys() - wanted.keys()
         for key, strategies in wanted.items():
             segment = self._segments.get(key) or self._build(key)
             self._lru.pop(key, None)
             for strategy in sorted(strategies):
                 segment.prepare(strategy, self._ranks[(strategy, key.channel)])
-        self._trim()
+            yield
+        for key in earlier:
+            if key in self._segments and key not in self._lru:  # still only prepared for earlier work
+                self._drop(key)
+                yield
 
     def select(self, item: WorkItem, *, strategy: Strategy, now: datetime) -> Selection:
         """The best fitting agent for the item by the queue's strategy, or None with the reason why."""
@@ -291,10 +305,13 @@ class AgentPool:
         """Evict the least recently used unprepared segments beyond ``max_segments``."""
         while len(self._lru) > self._max_segments:
             key, _ = self._lru.popitem(last=False)
-            segment = self._segments.pop(key)
-            self._seg_by_queue[key.queue].discard(key)
-            for agent_id in segment.fits:
-                self._member_of[agent_id].discard(key)
+            self._drop(key)
+
+    def _drop(self, key: SegmentKey) -> None:
+        segment = self._segments.pop(key)
+        self._seg_by_queue[key.queue].discard(key)
+        for agent_id in segment.fits:
+            self._member_of[agent_id].discard(key)
 
     def _segment_keys_for(self, agent: AgentState) -> list[SegmentKey]:
         if not agent.queues:

@@ -1,9 +1,12 @@
 """The router's in-memory agent index follows the database: prepared for a newly published ruleset before its
-first message, and updated in place by the periodic full reload (agents that are gone leave it). A second
-router on the running app's database, driven by hand, shows it."""
+first message, built in steps that give the event loop turns, and updated in place by the periodic full reload
+(agents that are gone leave it). A second router on the running app's database, driven by hand, shows it."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +15,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
+from router import engine, indexing
+from router.assign import Demand
 from router.service import Router
 from shared.bus import Record
 from shared.db.models import Agent, AgentCapacity
@@ -54,7 +59,8 @@ async def test_a_published_ruleset_is_indexed_before_its_first_message(
     assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
 
     await router.refresh()
-    assert router.state.indexed_version == version
+    assert router.state.indexed is not None
+    assert router.state.indexed[0] == version
     built_before = router.state.pool.misses
     await router.handle_batch([email("I would like to return the jacket and get my money back, please.")])
     decision: dict[str, Any] = (await client.get("/v1/messages", params={"limit": 1})).json()[0]["decision"]
@@ -76,3 +82,38 @@ async def test_the_full_reload_drops_agents_that_are_gone(
         await session.commit()
     await router.refresh(force=True)
     assert agent_id not in router.state.pool
+
+
+async def test_building_the_index_gives_the_event_loop_turns(
+    client: httpx.AsyncClient, router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At thousands of agents the build takes most of a second: the dispatcher and the API must not stall."""
+    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
+    version = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
+    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+    monkeypatch.setattr(indexing, "INDEX_SLICE_SECONDS", 0.0)  # a turn after every segment
+    turns = 0
+    seen: list[int] = []  # the other task's turns so far, at each step of the build
+    preparing = router.state.pool.preparing
+
+    def watched(demands: Iterable[Demand]) -> Iterator[None]:
+        for step in preparing(demands):
+            seen.append(turns)
+            yield step
+
+    async def elsewhere() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(router.state.pool, "preparing", watched)
+    other = asyncio.create_task(elsewhere())
+    await router.refresh()
+    other.cancel()
+    assert router.state.indexed is not None
+    assert router.state.indexed[0] == version
+    shapes = {(d.queue, d.channel, frozenset(d.required_skills.items())) for d in engine.demands(
+        router.state.ruleset, router.state.policies)}  # fmt: skip
+    assert len(seen) == len(shapes)
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen)), seen

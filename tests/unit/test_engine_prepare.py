@@ -67,3 +67,23 @@ def test_a_prepared_pool_routes_without_index_misses_even_for_agents_added_later
             assert isinstance(assignment, dict)
             assert assignment["examined"] == plan.selection.examined
     assert pool.misses == 0
+
+
+def test_a_new_rulesets_index_replaces_the_old_ones_and_old_shapes_are_built_again_on_demand() -> None:
+    """Memory follows the active ruleset; work still waiting in an old rule's shape is placed all the same."""
+    pool = AgentPool()
+    pool.upsert(_agent("ann", frozenset({"returns"}), {"refunds": 3}))
+    engine.prepare(pool, RULES, POLICIES)
+    old_shape = engine.plan(
+        _message("email"), {"intent": "refund_return", "intent_confidence": 0.9, "language": "da"},
+        engine.Customer(), RULES, preferred_agent=None, now=NOW,
+    ).item  # fmt: skip
+    assert pool.select(old_shape, strategy="least_loaded", now=NOW).agent_id == "ann"
+    assert pool.misses == 0
+
+    engine.prepare(pool, compile_ruleset({"defaults": {"queue": "general"}}, version=2), POLICIES)
+    assert pool.select(old_shape, strategy="least_loaded", now=NOW).agent_id == "ann"
+    rebuilt = pool.misses
+    assert rebuilt > 0, "the old rule's segment was dropped with its ruleset and built again"
+    assert pool.select(old_shape, strategy="least_loaded", now=NOW).agent_id == "ann"
+    assert pool.misses == rebuilt, "and then kept"

@@ -169,11 +169,41 @@ def test_prepared_pool_selects_without_building_and_matches_a_naive_scan(
         run.pool.upsert(state)
     run.pool.prepare(Demand(item.queue, item.channel, item.required_skills, strategy) for item, strategy in probes)
     for op in ops:
-        if op[0] != "prepare":  # a later prepare would release these shapes to the (tiny) LRU
+        if op[0] != "prepare":  # a later prepare would drop the shapes it no longer asks for
             run.apply(op)
         for item, strategy in probes:
             run.check(item, strategy)
     assert run.pool.misses == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(agents, max_size=10),
+    st.lists(demands, min_size=1, max_size=6),
+    st.lists(operations, max_size=20),
+    st.lists(st.tuples(items, strategies), min_size=1, max_size=3),
+)
+def test_selections_between_preparing_steps_match_a_naive_scan(
+    states: list[AgentState],
+    wanted: list[Demand],
+    ops: list[tuple[object, ...]],
+    probes: list[tuple[WorkItem, Strategy]],
+) -> None:
+    """The router serves other work while it builds the index step by step: the pool is consistent at every step."""
+    run = Run(AgentPool(max_segments=1))
+    for state in states:
+        run.pool.upsert(state)
+    steps = run.pool.preparing(wanted)
+    for op in ops:
+        next(steps, None)
+        if op[0] != "prepare":
+            run.apply(op)
+        for item, strategy in probes:
+            run.check(item, strategy)
+    for _ in steps:
+        pass
+    for item, strategy in probes:
+        run.check(item, strategy)
 
 
 @settings(max_examples=150, deadline=None)
