@@ -134,7 +134,7 @@ class Router:
         the ruleset or the queue policies differ from what it was built for (see ``build_index``)."""
         state = self.state
         if (state.ruleset.version, state.policies) == state.indexed:
-            return
+            return  # built, or being built: another task (the dispatcher's tick) goes on with the pool meanwhile
         async with self._indexing:  # one build at a time; a caller that waited may find its work done
             target = (state.ruleset.version, state.policies)
             if target == state.indexed:
