@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 FULL_RELOAD_SECONDS = 60.0
 EMBEDDED_BATCH = 32
+REWIND_FIRST_SECONDS = 1.0
+REWIND_MAX_SECONDS = 30.0
 
 
 def utcnow() -> datetime:
@@ -93,11 +95,14 @@ class Router:
         ]
 
     async def stop(self) -> None:
-        """Finish the batch in hand, commit, leave the group."""
+        """Finish the batch in hand, commit, leave the group (a loop that had failed is logged, not raised)."""
         self._stopping.set()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                try:
+                    await task
+                except Exception:
+                    log.exception("router loop %s had failed", task.get_name())
         self._tasks = []
         if self._consumer is not None:
             await self._consumer.stop()
@@ -106,6 +111,11 @@ class Router:
     def running(self) -> bool:
         """Whether the loops are alive (for readiness)."""
         return bool(self._tasks) and not any(t.done() for t in self._tasks)
+
+    async def ended(self) -> str:
+        """Wait until one of the loops ends (only ``stop`` should end them) and name it."""
+        done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+        return next(iter(done)).get_name()
 
     async def refresh(self, *, force: bool = False) -> None:
         """Pick up a newly published ruleset, changed queue/SLA settings and changed agents; every
@@ -159,8 +169,20 @@ class Router:
             except Exception:
                 log.exception("router batch failed; retrying from the committed offset")
                 self.state.full_reload_at = 0.0  # re-read every agent: claims may have been rolled back
+                await self._rewind(consumer)
+
+    async def _rewind(self, consumer: Consumer) -> None:
+        """Go back to the committed offset, retrying while the bus or the database is down: the outage
+        that failed the batch may also fail this, and the loop must outlive it."""
+        delay = REWIND_FIRST_SECONDS
+        while not self._stopping.is_set():
+            await asyncio.sleep(delay)
+            try:
                 await consumer.rewind()
-                await asyncio.sleep(1.0)
+                return
+            except Exception:
+                log.exception("router could not go back to the committed offset; retrying")
+                delay = min(delay * 2, REWIND_MAX_SECONDS)
 
     async def handle_batch(self, records: list[Record]) -> None:
         """Route a batch in one transaction; on failure, route its records one by one."""

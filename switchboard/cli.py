@@ -6,7 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Coroutine
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 import uvloop
@@ -15,13 +15,14 @@ from shared.logs import configure
 from shared.settings import Settings
 from switchboard.rules_cli import app as rules_app
 
+T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Switchboard: route every customer message.")
 app.add_typer(rules_app, name="rules")
 
 
-def _run(main: Coroutine[None, None, None]) -> None:
+def _run(main: Coroutine[None, None, T]) -> T:
     """Run on uvloop, as uvicorn itself would (asyncio.run alone gives the slower default loop)."""
-    uvloop.run(main)
+    return uvloop.run(main)
 
 
 def _settings() -> Settings:
@@ -59,7 +60,9 @@ def router() -> None:
 
     settings = _settings()
     configure(settings.log_level)
-    _run(serve_router(settings))
+    status = _run(serve_router(settings))
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command()

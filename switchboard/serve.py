@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 
 import uvicorn
@@ -12,6 +13,8 @@ from router.service import Router
 from shared.db.session import create_engine, session_factory
 from shared.settings import Settings
 from switchboard.bootstrap import make_bus, prepare_database, runtime, shared_classifier
+
+log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings, *, with_router: bool) -> None:
@@ -29,12 +32,17 @@ async def serve(settings: Settings, *, with_router: bool) -> None:
     await uvicorn.Server(config).serve()
 
 
-async def serve_router(settings: Settings) -> None:
-    """Run a router until SIGTERM: finish the batch, commit, leave the group."""
+async def serve_router(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Run a router until SIGTERM (or ``stop``): finish the batch, commit, leave the group; exit status 0.
+
+    Should one of its loops end on its own (a bug the loops' own retries did not absorb), leave the group
+    the same way and return 1, so the supervisor restarts the process instead of it idling on its
+    partitions.
+    """
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     bus = make_bus(settings, engine)
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -43,10 +51,19 @@ async def serve_router(settings: Settings) -> None:
         router = Router(settings=settings, sessions=sessions, bus=bus, classifier=shared_classifier(settings.languages))
         await router.start()
         try:
-            await stop.wait()
+            stopped, ended = asyncio.create_task(stop.wait()), asyncio.create_task(router.ended())
+            await asyncio.wait({stopped, ended}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            ended.cancel()
+            if stop.is_set():
+                return 0
+            log.error("router loop %s ended on its own; stopping so that the process is restarted", ended.result())
+            return 1
         finally:
             await router.stop()
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
         await bus.stop()
         await engine.dispose()
 
