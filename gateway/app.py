@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from gateway import problems
 from gateway.deps import GatewayDeps
-from gateway.routes import agents, assignments, config, health, keys, messages, queues, rulesets
+from gateway.routes import agents, assignments, config, health, keys, messages, metrics, queues, rulesets
 from shared.settings import Settings
 
 DepsFactory = Callable[[], AbstractAsyncContextManager[GatewayDeps]]
@@ -32,6 +32,6 @@ def create_app(settings: Settings, deps_factory: DepsFactory) -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
-    for module in (health, messages, agents, assignments, keys, queues, rulesets, config):
+    for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):
         app.include_router(module.router)
     return app

@@ -23,6 +23,7 @@ from router.indexing import build_index
 from router.route import route_batch
 from router.rules import CompiledRuleset, compile_ruleset, default_ruleset
 from shared.bus import Bus, Consumer, Record
+from shared.metrics import DEAD_LETTERS, EVENTS, MESSAGES_ROUTED, ROUTER_BATCH_SECONDS
 from shared.schema import InboundMessage
 from shared.settings import Settings
 
@@ -186,6 +187,10 @@ class Router:
 
     async def handle_batch(self, records: list[Record]) -> None:
         """Route a batch in one transaction; on failure, route its records one by one."""
+        with ROUTER_BATCH_SECONDS.time():
+            await self._handle_batch(records)
+
+    async def _handle_batch(self, records: list[Record]) -> None:
         parsed: list[tuple[Record, InboundMessage]] = []
         for record in records:
             message = await self._parse(record)
@@ -207,8 +212,11 @@ class Router:
                 await self._route_alone(record, message, c)
                 for (record, message), c in zip(parsed, classified, strict=True)
             ]
-        self.routed += sum(1 for e in events if e is not None)
-        await self.announce([e for e in events if e is not None])
+        routed = [e for e in events if e is not None]
+        self.routed += len(routed)
+        for event in routed:
+            MESSAGES_ROUTED.labels(event["outcome"]).inc()
+        await self.announce(routed)
 
     async def _classify(self, message: InboundMessage, position: int) -> dict[str, object]:
         """Classify before the transaction opens (CPU work must not hold the database's write lock),
@@ -245,6 +253,7 @@ class Router:
     async def _dead_letter(self, record: Record, error: str) -> None:
         """Send a record that cannot be routed to the DLQ with the error, so the partition moves on."""
         log.error("message sent to the DLQ", extra={"offset": record.offset, "partition": record.partition})
+        DEAD_LETTERS.inc()
         envelope = {
             "error": error[:2000],
             "topic": record.topic,
@@ -261,6 +270,8 @@ class Router:
         if not events:
             return
         topic = self.settings.topics.routed
+        for event in events:
+            EVENTS.labels(str(event.get("type", "message.routed"))).inc()
         results = await asyncio.gather(
             *(self.bus.publish(topic, str(e.get("conversation_id", "")), json.dumps(e).encode()) for e in events),
             return_exceptions=True,

@@ -21,6 +21,11 @@ OPEN = ("queued", "offered", "accepted")
 @router.get("", response_model=list[QueueOut])
 async def list_queues(_: SupervisorDep, session: SessionDep) -> list[QueueOut]:
     """Every queue with its open work: waiting (no agent yet), offered, accepted, SLA trouble, the oldest wait."""
+    return await queue_stats(session)
+
+
+async def queue_stats(session: AsyncSession) -> list[QueueOut]:
+    """What ``GET /v1/queues`` shows, for the metrics too."""
     counts = await session.execute(
         select(
             Assignment.queue, Assignment.status, Assignment.sla_state, func.count(), func.min(Assignment.enqueued_at)
