@@ -25,6 +25,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    router_port: int | None = Field(default=None, ge=0, le=65535)
+    """Where ``switchboard router`` serves /healthz and /metrics (on ``host``); unset, it serves no HTTP."""
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DB_PATH}"
     bus: BusKind | None = None
     kafka_bootstrap: str | None = None

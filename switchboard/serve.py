@@ -7,8 +7,10 @@ import logging
 import signal
 
 import uvicorn
+from fastapi import FastAPI
 
-from gateway import create_app
+from gateway import GatewayDeps, create_app, create_process_app
+from router.ops import RulesOperations
 from router.service import Router
 from shared.db.session import create_engine, session_factory
 from shared.settings import Settings
@@ -20,16 +22,19 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, *, with_router: bool) -> None:
     """Run the gateway (with a router in embedded mode) under uvicorn."""
     app = create_app(settings, lambda: runtime(settings, with_router=with_router))
-    config = uvicorn.Config(
+    await uvicorn.Server(_config(app, settings, settings.port)).serve()
+
+
+def _config(app: FastAPI, settings: Settings, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
         app,
         host=settings.host,
-        port=settings.port,
+        port=port,
         log_level=settings.log_level.lower(),
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=10,
     )
-    await uvicorn.Server(config).serve()
 
 
 async def serve_router(settings: Settings, stop: asyncio.Event | None = None) -> int:
@@ -46,11 +51,19 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    http: uvicorn.Server | None = None
+    serving: asyncio.Task[None] | None = None
     try:
         await bus.start()
-        router = Router(settings=settings, sessions=sessions, bus=bus, classifier=shared_classifier(settings.languages))
+        classifier = shared_classifier(settings.languages)
+        router = Router(settings=settings, sessions=sessions, bus=bus, classifier=classifier)
         await router.start()
         try:
+            if settings.router_port is not None:
+                deps = GatewayDeps(settings=settings, sessions=sessions, bus=bus, rules=RulesOperations(classifier))
+                app = create_process_app(deps, router.running, title="Switchboard router")
+                http = uvicorn.Server(_config(app, settings, settings.router_port))
+                serving = asyncio.create_task(http.serve(), name="router-http")
             stopped, ended = asyncio.create_task(stop.wait()), asyncio.create_task(router.ended())
             await asyncio.wait({stopped, ended}, return_when=asyncio.FIRST_COMPLETED)
             stopped.cancel()
@@ -60,6 +73,9 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
             log.error("router loop %s ended on its own; stopping so that the process is restarted", ended.result())
             return 1
         finally:
+            if http is not None and serving is not None:
+                http.should_exit = True
+                await serving
             await router.stop()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -15,8 +16,9 @@ from shared.bus import Record
 from shared.errors import BusUnavailable
 from shared.settings import Settings
 from switchboard.serve import serve_router
-from tests.api.conftest import admin_client, routed, running_app
+from tests.api.conftest import ADMIN_KEY, admin_client, eventually, routed, running_app
 from tests.api.support import router_beside
+from tests.e2e.server import free_port
 
 pytestmark = pytest.mark.asyncio
 SMS = {"channel": "sms", "sender": {"address": "+4520123456"}, "text": "Where is my parcel? Order 123456."}
@@ -84,3 +86,36 @@ async def test_a_router_process_told_to_stop_leaves_with_status_0(gateway: FastA
         assert (await routed(client, r.json()["id"]))["decision"] is not None  # it was really running
     stop.set()
     assert await asyncio.wait_for(serving, 30) == 0
+
+
+async def test_a_router_process_serves_its_liveness_and_its_metrics_on_its_own_port(
+    gateway: FastAPI, settings: Settings
+) -> None:
+    port = free_port()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve_router(settings.model_copy(update={"router_port": port}), stop))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=url) as http, admin_client(gateway) as client:
+            await eventually(lambda: _answers(http, "/healthz"))
+            assert (await http.get("/healthz")).json() == {"status": "ok"}
+            assert (await http.get("/metrics")).status_code == 401
+            r = await client.post("/v1/messages", json=SMS)
+            assert (await routed(client, r.json()["id"]))["decision"] is not None
+            page = await http.get("/metrics", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+            assert page.status_code == 200
+            assert "switchboard_messages_routed_total" in page.text
+            assert "switchboard_router_batch_seconds_count" in page.text
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(serving, 30) == 0
+    with pytest.raises(httpx.ConnectError):
+        async with httpx.AsyncClient(base_url=url) as http:
+            await http.get("/healthz")
+
+
+async def _answers(http: httpx.AsyncClient, path: str) -> bool:
+    try:
+        return (await http.get(path)).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -80,6 +80,8 @@ def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
     assert services["router"]["deploy"]["replicas"] == 2
     assert "8000:8000" in services["gateway"]["ports"]
     assert "/readyz" in " ".join(services["gateway"]["healthcheck"]["test"])
+    router_port = services["router"]["environment"]["SWITCHBOARD_ROUTER_PORT"]
+    assert f":{router_port}/healthz" in " ".join(services["router"]["healthcheck"]["test"])
     for name in ("gateway", "router"):
         deps = services[name]["depends_on"]
         assert deps["migrate"]["condition"] == "service_completed_successfully"
@@ -150,6 +152,10 @@ def test_k8s_router_has_two_replicas_and_migrate_is_a_job() -> None:
     (container,) = pod_spec(router)["containers"]
     assert container["command"] == ["switchboard"]
     assert container["args"] == ["router"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert int(env["SWITCHBOARD_ROUTER_PORT"]) == ports["http"]
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
 
     job = find("Job", "switchboard-migrate")
     (container,) = pod_spec(job)["containers"]
