@@ -152,7 +152,11 @@ class Router:
                 return
             state.indexed = target
             started = time.perf_counter()
-            turns = await build_index(state.pool, state.ruleset, state.policies)
+            try:
+                turns = await build_index(state.pool, state.ruleset, state.policies)
+            except BaseException:
+                state.indexed = None  # not built: the next refresh tries again
+                raise
             ms = round((time.perf_counter() - started) * 1000)
             log.info("agent index ready", extra={"agents": len(state.pool), "ms": ms, "turns": turns})
 

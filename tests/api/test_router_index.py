@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
-from router import engine, indexing
+from router import engine, indexing, service
 from router.assign import Demand
 from router.service import Router
 from shared.bus import Record
@@ -117,3 +117,26 @@ async def test_building_the_index_gives_the_event_loop_turns(
         router.state.ruleset, router.state.policies)}  # fmt: skip
     assert len(seen) == len(shapes)
     assert all(later > earlier for earlier, later in itertools.pairwise(seen)), seen
+
+
+async def test_an_index_build_that_fails_is_tried_again_by_the_next_refresh(
+    client: httpx.AsyncClient, router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
+    version = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
+    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+    build = service.build_index
+
+    async def fails_once(*args: Any) -> int:
+        monkeypatch.setattr(service, "build_index", build)
+        raise MemoryError("the build ran out of memory")
+
+    monkeypatch.setattr(service, "build_index", fails_once)
+    with pytest.raises(MemoryError):
+        await router.refresh()
+    await router.refresh()
+    assert router.state.indexed is not None
+    assert router.state.indexed[0] == version
+    built_before = router.state.pool.misses
+    await router.handle_batch([email("I would like to return the jacket and get my money back, please.")])
+    assert router.state.pool.misses == built_before, "the second refresh built the index"
