@@ -60,7 +60,7 @@ def wrk(url: str, headers: dict[str, str], seconds: int, workdir: Path) -> tuple
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p99 = re.search(r"Latency Distribution[\s\S]*?\b99%\s+(\S+)", out)
     non2xx = re.search(r"non2xx (\d+)", out)
     return rps, f"p99 {p99.group(1) if p99 else '?'}, non-2xx {non2xx.group(1) if non2xx else '?'}"
 
