@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -31,27 +32,42 @@ class GatewayDeps:
     rules: RulesOps
     extra_ready: list[Callable[[], bool]] = field(default_factory=list)
     _keys: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
+    _lookups: dict[str, asyncio.Future[Principal | None]] = field(default_factory=dict)
+    _generation: int = 0
 
     async def authenticate(self, token: str) -> Principal | None:
-        """Find the principal for a bearer token; cached briefly so ingest does not hit the DB per call."""
+        """Find the principal for a bearer token; cached briefly so ingest does not hit the DB per call.
+
+        When an entry expires, the requests that find it so share one lookup: under load, every request in
+        flight would otherwise query the database at once (the ingest p99 went from about 19 to 70 ms).
+        """
         digest = hash_token(token)
-        now = time.monotonic()
         hit = self._keys.get(digest)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] > time.monotonic():
             return hit[1]
+        pending = self._lookups.get(digest)
+        if pending is None:
+            pending = self._lookups[digest] = asyncio.ensure_future(self._lookup(digest))
+            pending.add_done_callback(lambda _: self._lookups.pop(digest, None))
+        return await asyncio.shield(pending)  # one caller giving up must not cancel the others' lookup
+
+    async def _lookup(self, digest: str) -> Principal | None:
+        generation = self._generation
         async with self.sessions() as session:
             row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
         principal = None
         if row is not None and row.revoked_at is None:
             principal = Principal(key_id=row.id, role=row.role, agent_id=row.agent_id)  # type: ignore[arg-type]
-        if len(self._keys) > 10_000:
-            self._keys.clear()
-        self._keys[digest] = (now + KEY_CACHE_SECONDS, principal)
+        if generation == self._generation:  # a key revoked meanwhile must not come back from this read
+            if len(self._keys) > 10_000:
+                self._keys.clear()
+            self._keys[digest] = (time.monotonic() + KEY_CACHE_SECONDS, principal)
         return principal
 
     def forget_keys(self) -> None:
         """Drop cached principals (after a key is revoked)."""
         self._keys.clear()
+        self._generation += 1
 
 
 def deps_of(request: Request) -> GatewayDeps:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from tests.api.conftest import eventually, routed
+from tests.api.conftest import ADMIN_KEY, eventually, routed
 from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
 
 pytestmark = pytest.mark.asyncio
@@ -151,3 +153,37 @@ async def test_revoked_key_stops_working(client: httpx.AsyncClient) -> None:
     assert (await client.get("/v1/queues", headers=headers)).status_code == 200
     assert (await client.delete(f"/v1/api-keys/{created['id']}")).status_code == 204
     assert (await client.get("/v1/queues", headers=headers)).status_code == 401
+
+
+async def test_requests_that_find_a_key_expired_share_one_lookup(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under load every request in flight finds the cached key expired at once; one database read serves all."""
+    deps = app.state.deps
+    deps.forget_keys()
+    opened = 0
+    sessions = deps.sessions
+
+    def counting() -> Any:
+        nonlocal opened
+        opened += 1
+        return sessions()
+
+    monkeypatch.setattr(deps, "sessions", counting)
+    principals = await asyncio.gather(*(deps.authenticate(ADMIN_KEY) for _ in range(20)))
+    assert {p.role for p in principals} == {"admin"}
+    assert opened == 1
+
+
+async def test_a_lookup_in_flight_when_a_key_is_revoked_does_not_cache_it(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deps = app.state.deps
+    deps.forget_keys()
+    sessions = deps.sessions
+
+    def revoking_meanwhile() -> Any:
+        deps.forget_keys()  # the revocation lands while this read is on its way
+        return sessions()
+
+    monkeypatch.setattr(deps, "sessions", revoking_meanwhile)
+    assert (await deps.authenticate(ADMIN_KEY)).role == "admin"
+    assert deps._keys == {}, "the read from before the revocation is not kept"
