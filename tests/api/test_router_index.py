@@ -41,6 +41,14 @@ async def router(app: FastAPI, settings: Settings) -> Router:
     return await router_beside(app, settings)
 
 
+async def publish_skilled_refunds(client: httpx.AsyncClient) -> int:
+    """Publish the active ruleset with SKILLED_REFUNDS first: a new version with a new kind of work."""
+    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
+    version: int = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
+    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+    return version
+
+
 def email(text: str) -> Record:
     sender = f"customer-{new_id()[-8:]}@example.com"
     message = InboundMessage(
@@ -54,9 +62,7 @@ def email(text: str) -> Record:
 async def test_a_published_ruleset_is_indexed_before_its_first_message(
     client: httpx.AsyncClient, router: Router
 ) -> None:
-    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
-    version = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
-    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+    version = await publish_skilled_refunds(client)
 
     await router.refresh()
     assert router.state.indexed is not None
@@ -88,9 +94,7 @@ async def test_building_the_index_gives_the_event_loop_turns(
     client: httpx.AsyncClient, router: Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At thousands of agents the build takes most of a second: the dispatcher and the API must not stall."""
-    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
-    version = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
-    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+    version = await publish_skilled_refunds(client)
     monkeypatch.setattr(indexing, "INDEX_SLICE_SECONDS", 0.0)  # a turn after every segment
     turns = 0
     seen: list[int] = []  # the other task's turns so far, at each step of the build
@@ -122,9 +126,7 @@ async def test_building_the_index_gives_the_event_loop_turns(
 async def test_an_index_build_that_fails_is_tried_again_by_the_next_refresh(
     client: httpx.AsyncClient, router: Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    document = with_first_rule(await active_document(client), SKILLED_REFUNDS)
-    version = (await client.post("/v1/rulesets", json={"document": document})).json()["version"]
-    assert (await client.post(f"/v1/rulesets/{version}/publish")).status_code == 200
+    version = await publish_skilled_refunds(client)
     build = service.build_index
 
     async def fails_once(*args: Any) -> int:
