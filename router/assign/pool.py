@@ -9,7 +9,6 @@ from datetime import datetime
 
 from router.assign.errors import UnknownStrategy
 from router.assign.model import (
-    RANKERS,
     STRATEGIES,
     AgentState,
     CandidateNote,
@@ -21,6 +20,7 @@ from router.assign.model import (
     WorkItem,
     describe_needs,
     has_room,
+    rank_key,
     unfit_reason,
 )
 from router.assign.ranked import KeyMap
@@ -321,4 +321,4 @@ class AgentPool:
 
 def _current_key(agent: AgentState, strategy: Strategy, channel: str) -> RankKey | None:
     """The agent's rank key in ``strategy`` on ``channel``, None when it cannot take such work now."""
-    return RANKERS[strategy](agent, channel) if has_room(agent, channel) else None
+    return rank_key(agent, channel, strategy) if has_room(agent, channel) else None

@@ -75,20 +75,26 @@ class Segment:
 
     def add(self, agent: AgentState, table: RankTable) -> None:
         """Admit a statically fitting agent."""
-        fit = skill_fit(agent, self.skills)
-        self.fits[agent.id] = fit
-        if fit not in self.tiers:
-            self.tiers[fit] = Tier()
+        tiers = len(self.tiers)
+        tier = self._enlist(agent)
+        if len(self.tiers) != tiers:
             self.order = sorted(self.tiers, reverse=True)
-        tier = self.tiers[fit]
-        tier.members.add(agent.id)
-        for language in agent.languages:
-            tier.by_language.setdefault(language, set()).add(agent.id)
         for strategy in self.prepared:  # keep prepared views complete: a first speaker or a new tier gets its own
             for language in (ANY_LANGUAGE, *agent.languages):
                 tier.views.setdefault((strategy, language), RankedSet())
         if tier.views:
             self.refresh(agent, table)
+
+    def _enlist(self, agent: AgentState) -> Tier:
+        """Record the agent's skill fit and file it in that tier, by language (``order`` is the caller's)."""
+        fit = self.fits[agent.id] = skill_fit(agent, self.skills)
+        tier = self.tiers.get(fit)
+        if tier is None:
+            tier = self.tiers[fit] = Tier()
+        tier.members.add(agent.id)
+        for language in agent.languages:
+            tier.by_language.setdefault(language, set()).add(agent.id)
+        return tier
 
     def remove(self, agent: AgentState) -> None:
         """Forget a member."""
@@ -169,14 +175,7 @@ def _ready(ids: Iterable[str], ranks: Ranks) -> list[RankKey]:
 def build(key: SegmentKey, fitting: Iterable[AgentState]) -> Segment:
     """A new view over agents that statically fit ``key`` (the caller's index found them); no views yet."""
     segment = Segment(key)
-    skills, fits, tiers = segment.skills, segment.fits, segment.tiers
     for agent in fitting:
-        fit = fits[agent.id] = skill_fit(agent, skills)
-        tier = tiers.get(fit)
-        if tier is None:
-            tier = tiers[fit] = Tier()
-        tier.members.add(agent.id)
-        for language in agent.languages:
-            tier.by_language.setdefault(language, set()).add(agent.id)
-    segment.order = sorted(tiers, reverse=True)
+        segment._enlist(agent)
+    segment.order = sorted(segment.tiers, reverse=True)
     return segment
