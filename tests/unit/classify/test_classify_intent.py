@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from router.classify import INTENTS, DefaultClassifier, load_intent_model
-from router.classify.intent import MODEL_FILE, model_data_digest
-from router.classify.train import data_digest, is_first_set, is_held_back, load_records, main, model_text
+from router.classify.intent import model_data_digest
+from router.classify.train import data_digest, is_first_set, is_held_back, load_records, model_text
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "classify"
-MODEL = Path(__file__).resolve().parents[3] / "router" / "classify" / "model" / MODEL_FILE
 # Measured on the held-back split (whole source sentences never seen in training): 81.0% overall,
 # 85.5% on the part from messages.jsonl (the first model's 77.9% set), lowest language tr 71.6%.
 # Floors sit a few points below so that a retrain on changed data does not fail for noise.
@@ -80,15 +79,6 @@ def test_held_back_accuracy_stays_above_measured_floor() -> None:
 
 def test_committed_model_was_trained_on_the_committed_data() -> None:
     assert model_data_digest() == data_digest(DATA)
-
-
-@pytest.mark.slow
-def test_retraining_reproduces_the_committed_model_byte_for_byte(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    main(["--data", str(DATA), "--out", str(tmp_path)])
-    capsys.readouterr()
-    assert (tmp_path / MODEL_FILE).read_bytes() == MODEL.read_bytes()
 
 
 def test_scores_are_probabilities_over_all_intents() -> None:
