@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from gateway import problems
 from gateway.deps import GatewayDeps
@@ -15,8 +15,12 @@ from shared.settings import Settings
 DepsFactory = Callable[[], AbstractAsyncContextManager[GatewayDeps]]
 
 
-def create_app(settings: Settings, deps_factory: DepsFactory) -> FastAPI:
-    """Build the API; ``deps_factory`` opens the database and bus for the app's lifetime."""
+def create_app(settings: Settings, deps_factory: DepsFactory, *, routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """Build the API; ``deps_factory`` opens the database and bus for the app's lifetime.
+
+    ``routers`` are served beside the gateway's own (the channel adapters' webhooks, in embedded mode);
+    they find their resources on ``app.state.deps`` like the gateway's routes.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,4 +38,6 @@ def create_app(settings: Settings, deps_factory: DepsFactory) -> FastAPI:
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):
         app.include_router(module.router)
+    for extra in routers:
+        app.include_router(extra)
     return app

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.ports import RulesOps
 from shared.auth import Principal, Role, hash_token
+from shared.blobs import BlobStore
 from shared.bus import Bus
 from shared.db.models import ApiKey
 from shared.errors import Forbidden, Unauthorized
@@ -30,6 +31,7 @@ class GatewayDeps:
     sessions: async_sessionmaker[AsyncSession]
     bus: Bus
     rules: RulesOps
+    blobs: BlobStore
     extra_ready: list[Callable[[], bool]] = field(default_factory=list)
     _keys: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
     _lookups: dict[str, asyncio.Future[Principal | None]] = field(default_factory=dict)

@@ -45,6 +45,34 @@ class Settings(BaseSettings):
     instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     languages: tuple[str, ...] = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
 
+    # Channel adapters (services/). Each adapter whose secret is unset refuses its traffic with a clear problem.
+    adapters: bool = True
+    """Run the channel adapters (webhooks, SMTP listener, chat socket) inside ``switchboard run``."""
+    public_url: str | None = None
+    """The URL providers call us at (Twilio signs it); default ``http://127.0.0.1:<port>``."""
+    blob_dir: Path = Path("var") / "blobs"
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    message_attachments_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    smtp_port: int = Field(default=2525, ge=0, le=65535)
+    mail_domains: tuple[str, ...] = ("example.com", "localhost")
+    mail_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    smtp_tls_cert: Path | None = None
+    smtp_tls_key: Path | None = None
+    mailgun_signing_key: SecretStr | None = None
+    sendgrid_username: str | None = None
+    sendgrid_password: SecretStr | None = None
+    postmark_username: str | None = None
+    postmark_password: SecretStr | None = None
+    webhook_max_age_seconds: int = Field(default=300, ge=1, le=86_400)
+    twilio_auth_token: SecretStr | None = None
+    vonage_signature_secret: SecretStr | None = None
+    mms_fetch: bool = False
+    chat_origins: tuple[str, ...] = ()
+    fax_senders: tuple[str, ...] | None = None
+    """Sender domains of fax-to-email services; unset, the adapters' built-in list."""
+    ocr_max_pages: int = Field(default=20, ge=1, le=500)
+    ocr_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         """Refuse insecure admin keys and infer the bus from the Kafka bootstrap address."""
@@ -62,6 +90,11 @@ class Settings(BaseSettings):
     def topics(self) -> Topics:
         """The topic names and consumer group this deployment uses."""
         return Topics.for_namespace(self.topic_namespace)
+
+    @property
+    def base_url(self) -> str:
+        """The public URL providers reach this process at, without a trailing slash."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway import GatewayDeps
+from gateway import GatewayDeps, create_app
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.service import Router
+from services.routers import http_routers
 from shared.auth import generate_key, hash_token
+from shared.blobs import FileBlobStore
 from shared.bus import Bus, EmbeddedBus
 from shared.db.migrate import upgrade_async
 from shared.db.models import ApiKey, AuditEvent
@@ -89,6 +92,12 @@ def make_bus(settings: Settings, engine: object) -> Bus:
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
 
 
+def build_app(settings: Settings, *, with_router: bool) -> FastAPI:
+    """The gateway app (with a router in embedded mode, and the channel adapters unless turned off)."""
+    routers = http_routers() if settings.adapters else []
+    return create_app(settings, lambda: runtime(settings, with_router=with_router), routers=routers)
+
+
 @asynccontextmanager
 async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True) -> AsyncIterator[GatewayDeps]:
     """Open the database and bus (and a router when asked) for one process's lifetime."""
@@ -102,7 +111,13 @@ async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True
         bus = make_bus(settings, engine)
         await bus.start()
         classifier = shared_classifier(settings.languages)
-        deps = GatewayDeps(settings=settings, sessions=sessions, bus=bus, rules=RulesOperations(classifier))
+        deps = GatewayDeps(
+            settings=settings,
+            sessions=sessions,
+            bus=bus,
+            rules=RulesOperations(classifier),
+            blobs=FileBlobStore(settings.blob_dir),
+        )
         if with_router:
             router = Router(settings=settings, sessions=sessions, bus=bus, classifier=classifier)
             await router.start()

@@ -9,19 +9,20 @@ import signal
 import uvicorn
 from fastapi import FastAPI
 
-from gateway import GatewayDeps, create_app, create_process_app
+from gateway import GatewayDeps, create_process_app
 from router.ops import RulesOperations
 from router.service import Router
+from shared.blobs import FileBlobStore
 from shared.db.session import create_engine, session_factory
 from shared.settings import Settings
-from switchboard.bootstrap import make_bus, prepare_database, runtime, shared_classifier
+from switchboard.bootstrap import build_app, make_bus, prepare_database, shared_classifier
 
 log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings, *, with_router: bool) -> None:
     """Run the gateway (with a router in embedded mode) under uvicorn."""
-    app = create_app(settings, lambda: runtime(settings, with_router=with_router))
+    app = build_app(settings, with_router=with_router)
     await uvicorn.Server(_config(app, settings, settings.port)).serve()
 
 
@@ -60,7 +61,13 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
         await router.start()
         try:
             if settings.router_port is not None:
-                deps = GatewayDeps(settings=settings, sessions=sessions, bus=bus, rules=RulesOperations(classifier))
+                deps = GatewayDeps(
+                    settings=settings,
+                    sessions=sessions,
+                    bus=bus,
+                    rules=RulesOperations(classifier),
+                    blobs=FileBlobStore(settings.blob_dir),
+                )
                 app = create_process_app(deps, router.running, title="Switchboard router")
                 http = uvicorn.Server(_config(app, settings, settings.router_port))
                 serving = asyncio.create_task(http.serve(), name="router-http")

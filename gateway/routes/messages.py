@@ -11,9 +11,9 @@ from sqlalchemy import select
 from gateway.deps import AdminDep, DepsDep, IngestDep, SessionDep
 from gateway.schemas import Accepted, DecisionOut, MessageIn, MessageOut
 from shared.db.models import Decision, Message
-from shared.errors import BusUnavailable, InvalidRequest, NotFound
+from shared.errors import InvalidRequest, NotFound
 from shared.ids import new_id
-from shared.metrics import MESSAGES_ACCEPTED, MESSAGES_REFUSED
+from shared.ingest import publish_inbound
 from shared.normalize import (
     AddressInvalid,
     conversation_id,
@@ -60,12 +60,7 @@ async def post_message(
     """
     message_id = idempotent_message_id(principal.key_id, idempotency_key) if idempotency_key else new_id()
     message = normalize(body, message_id=message_id)
-    try:
-        await deps.bus.publish(deps.settings.topics.inbound, message.conversation_key, message.to_bytes())
-    except BusUnavailable:
-        MESSAGES_REFUSED.inc()
-        raise
-    MESSAGES_ACCEPTED.labels(message.channel).inc()
+    await publish_inbound(message, bus=deps.bus, settings=deps.settings)
     return Accepted(id=message.id, conversation_id=conversation_id(message.conversation_key))
 
 

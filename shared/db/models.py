@@ -152,6 +152,27 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ContactIdentity(Base):
+    """Another address of a known contact (a phone number beside an email address), so one person writing
+    on several channels is one customer."""
+
+    __tablename__ = "contact_identities"
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    contact: Mapped[str] = mapped_column(ForeignKey("contacts.address", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SeenToken(Base):
+    """A one-time value a provider sent once (a signed webhook's token): seen again before it expires, the
+    request is a replay."""
+
+    __tablename__ = "seen_tokens"
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Conversation(Base):
     """A thread of messages from one customer that is assigned as a whole."""
 
@@ -304,12 +325,14 @@ __all__ = [
     "BusRecord",
     "ConsumerOffset",
     "Contact",
+    "ContactIdentity",
     "Conversation",
     "Decision",
     "Message",
     "Queue",
     "Ruleset",
     "RulesetActivation",
+    "SeenToken",
     "SlaPolicyRow",
     "utcnow",
 ]

@@ -12,9 +12,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from gateway import create_app
 from shared.settings import Settings
-from switchboard.bootstrap import runtime
+from switchboard.bootstrap import build_app
 
 ADMIN_KEY = "test-admin-key-0123456789abcdef"
 
@@ -26,6 +25,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "admin_key": ADMIN_KEY,
         "seed_demo": True,
         "router_poll_seconds": 0.02,
+        "blob_dir": tmp_path / "blobs",
     }
     values.update(overrides)
     return Settings(**values)
@@ -40,7 +40,7 @@ def settings(tmp_path: Path) -> Settings:
 @asynccontextmanager
 async def running_app(settings: Settings, *, with_router: bool) -> AsyncIterator[FastAPI]:
     """The app with its database and bus open (and its router running when asked)."""
-    app = create_app(settings, lambda: runtime(settings, with_router=with_router))
+    app = build_app(settings, with_router=with_router)
     async with app.router.lifespan_context(app):
         yield app
 

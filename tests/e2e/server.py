@@ -32,6 +32,7 @@ def server_env(tmp: Path, port: int) -> dict[str, str]:
         "SWITCHBOARD_PORT": str(port),
         "SWITCHBOARD_ADMIN_KEY": ADMIN,
         "SWITCHBOARD_LOG_LEVEL": "WARNING",
+        "SWITCHBOARD_BLOB_DIR": str(tmp / "blobs"),
     }
 
 

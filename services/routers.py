@@ -1,0 +1,10 @@
+"""The channel adapters' HTTP routes (provider webhooks, the chat socket), for a composition root to serve."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def http_routers() -> list[APIRouter]:
+    """Every adapter's routes; each finds its resources on ``app.state.deps`` (see ``services.common``)."""
+    return []
