@@ -43,7 +43,8 @@ _tesseract_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 _BLANKS = re.compile(r"[ \t\r\f\v]+\n")
 _GAPS = re.compile(r"\n{3,}")
 # Tesseract separates Chinese characters by spaces, as if each were a word.
-_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\d])")
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}\d])")
 
 
 @dataclass(frozen=True)
