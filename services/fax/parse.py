@@ -55,9 +55,8 @@ NUMBER_HEADERS = (
 )
 PAGES_HEADERS = ("x-fax-pages", "x-fax-page-count", "x-pages")
 
-_FAX_WORD = re.compile(
-    r"(?<![^\W\d_])(?:e-?fax|fax|faxes|telefax|facsimile|faks|faxmeddelande)(?![^\W\d_])|传真|傳真", re.I
-)
+# "fax" anywhere: brands (MyFax, MetroFax, InterFAX), compounds (Telefax, Faxnachricht) and plain words alike.
+_FAX_WORD = re.compile(r"fax|facsimile|faks|传真|傳真", re.I)
 # Delivery reports of faxes *we* sent, and the other notices fax/telephony services mail from the same domain.
 _NOT_INBOUND = re.compile(
     r"(?<![^\W\d_])(?:sent|delivered|delivery|failed|failure|unsuccessful|undeliverable|confirmation|"
