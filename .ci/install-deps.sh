@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian 12 machine, only when it is missing:
-# python3 venv support, PostgreSQL server binaries, a JDK (17+) and Maven; then pre-fetch the
+# python3 venv support, PostgreSQL server binaries, a JDK (17+) and Maven, Tesseract OCR with the language
+# data of the ten languages Switchboard serves (fax-to-email) and the fonts the fax tests draw with; then pre-fetch the
 # Kafka broker's jars from Maven Central so that the first integration test does not wait for it.
 # Idempotent and quiet: prints one line per thing it installs, the apt/mvn output only on failure.
 set -euo pipefail
@@ -20,6 +21,13 @@ java_ok() {
 }
 java_ok || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+# Fax OCR: Tesseract and its data for en da nb sv de fr es zh tl tr (Debian ships Tagalog as Filipino, "fil").
+command -v tesseract >/dev/null || need+=(tesseract-ocr)
+for lang in eng dan nor swe deu fra spa chi_sim fil tur; do
+  compgen -G "/usr/share/tesseract-ocr/*/tessdata/$lang.traineddata" >/dev/null || need+=("tesseract-ocr-${lang//_/-}")
+done
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)
+[[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || need+=(fonts-noto-cjk)
 
 if ((${#need[@]})); then
   echo "install-deps: installing ${need[*]}"
