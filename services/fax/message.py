@@ -7,14 +7,14 @@ from services.fax.parse import FaxOrigin
 from shared.normalize import conversation_key
 from shared.schema import MAX_TEXT, Flags, InboundMessage, Sender
 
-_DOCUMENT_TYPES = ("application/pdf", "image/tiff", "image/tif", "image/png", "image/jpeg", "image/gif")
-_DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif")
-_SIGNATURES = (b"%PDF-", b"II*\x00", b"MM\x00*", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+_DOCUMENT_TYPES = ("application/pdf", "image/tiff", "image/tif")
+_DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff")
+_SIGNATURES = (b"%PDF-", b"II*\x00", b"MM\x00*")
 _MAX_METADATA = 32
 
 
 def is_fax_document(content_type: str, name: str, data: bytes) -> bool:
-    """Whether an attachment is the faxed document: a PDF or an image, by its bytes, type or file name."""
+    """Whether an attachment is the faxed document: a PDF or TIFF by its bytes, type or file name (not a logo)."""
     return (
         data.startswith(_SIGNATURES)
         or content_type.lower().split(";")[0].strip() in _DOCUMENT_TYPES

@@ -113,3 +113,4 @@ def test_the_fax_document_is_found_by_its_bytes_type_or_name() -> None:
     assert is_fax_document("image/tiff; name=fax.tif", "x", b"")
     assert is_fax_document("application/octet-stream", "FAX123.TIF", b"")
     assert not is_fax_document("text/html", "notice.html", b"<html>")
+    assert not is_fax_document("image/gif", "logo.gif", b"GIF89a")
