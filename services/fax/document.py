@@ -98,7 +98,6 @@ class _Reading:
     """The pages read so far."""
 
     pages: int
-    deadline: float
     texts: list[str] = field(default_factory=list)
     ocr_pages: int = 0
     layer_pages: int = 0
@@ -133,10 +132,17 @@ def _is_pdf(data: bytes, content_type: str) -> bool:
 
 
 def _read_pages(count: int, pages: Iterator[_Page], deadline: float, languages: tuple[str, ...]) -> FaxDocument:
-    reading = _Reading(pages=count, deadline=deadline)
+    reading = _Reading(pages=count)
     plan: LanguagePlan | None = None
     ocr_languages: tuple[str, ...] | None = None
-    for page in pages:
+    while True:
+        try:
+            page = next(pages, None)
+        except Exception as exc:  # a damaged page: keep the pages before it
+            reading.error = f"page {len(reading.texts) + 1} of {count} could not be opened ({type(exc).__name__})"
+            break
+        if page is None:
+            break
         if _letters(page.text_layer) >= TEXT_LAYER_MIN_LETTERS:
             reading.texts.append(_tidy(page.text_layer))
             reading.layer_pages += 1
