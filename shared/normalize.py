@@ -73,6 +73,13 @@ def normalize_address(channel: Channel, value: str) -> tuple[AddressKind, str]:
     return "chat_session", session
 
 
+def normalize_identity(value: str) -> tuple[AddressKind, str]:
+    """Normalize a contact's address of either kind: an email address (it has an ``@``) or a phone number."""
+    if "@" in value:
+        return "email", normalize_email(value)
+    return "phone", normalize_phone(value)
+
+
 def conversation_key(channel: Channel, sender: str, recipient: str | None, thread: str | None = None) -> str:
     """Derive the conversation key: email thread root, SMS sender+recipient pair, chat session, fax number."""
     if channel == "email" and thread:
