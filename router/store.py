@@ -114,13 +114,13 @@ async def contact_tiers(session: AsyncSession, addresses: Iterable[str]) -> dict
     wanted = set(addresses)
     found: dict[str, str] = {}
     for chunk in _chunks(sorted(wanted)):
-        found.update(
-            (await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))).tuples()
-        )
+        rows = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
+        found.update((address, tier) for address, tier in rows)
     rest = sorted(wanted - found.keys())
     for chunk in _chunks(rest):
         linked = select(ContactIdentity.address, Contact.tier).join(Contact, Contact.address == ContactIdentity.contact)
-        found.update((await session.execute(linked.where(ContactIdentity.address.in_(chunk)))).tuples())
+        rows = await session.execute(linked.where(ContactIdentity.address.in_(chunk)))
+        found.update((address, tier) for address, tier in rows)
     return found
 
 

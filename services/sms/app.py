@@ -98,7 +98,7 @@ def _form_fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
     if content_type.split(";", 1)[0].strip().lower() != "application/x-www-form-urlencoded":
         raise InvalidRequest("the body must be application/x-www-form-urlencoded")
     try:
-        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise InvalidRequest(f"the body is not a UTF-8 form of at most {MAX_FIELDS} fields") from None
 
