@@ -60,9 +60,12 @@ async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep)
     """
     try:
         _, address = normalize_address(body.channel, body.address)
-        identities = None if body.identities is None else dict(_identities(body.identities, address))
     except AddressInvalid as exc:
         raise InvalidRequest(f"address: {exc}") from None
+    try:
+        identities = None if body.identities is None else dict(_identities(body.identities, address))
+    except AddressInvalid as exc:
+        raise InvalidRequest(f"identities: {exc}") from None
     owner = await session.scalar(select(ContactIdentity.contact).where(ContactIdentity.address == address))
     if owner is not None:
         raise Conflict("that address is another contact's identity")
