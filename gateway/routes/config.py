@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.deps import AdminDep, SessionDep, SupervisorDep
 from gateway.schemas import ContactIn, SlaPolicyIn
 from shared.db.models import AuditEvent, Contact, ContactIdentity, SlaPolicyRow
-from shared.errors import Conflict, InvalidRequest
+from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.normalize import AddressInvalid, normalize_address, normalize_identity
 
 router = APIRouter(tags=["configuration"])
@@ -84,6 +84,23 @@ async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep)
         select(ContactIdentity.address).where(ContactIdentity.contact == address).order_by(ContactIdentity.address)
     )
     return {"address": address, "tier": row.tier, "name": row.name, "identities": list(stored)}
+
+
+@router.get("/v1/contacts/{address}")
+async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+    """The known contact an address belongs to (its own address or one of its identities), with its identities."""
+    try:
+        wanted = normalize_identity(address)[1]
+    except AddressInvalid as exc:
+        raise InvalidRequest(f"address: {exc}") from None
+    owner = await session.scalar(select(ContactIdentity.contact).where(ContactIdentity.address == wanted))
+    row = await session.get(Contact, owner or wanted)
+    if row is None:
+        raise NotFound("no known contact has that address")
+    stored = await session.scalars(
+        select(ContactIdentity.address).where(ContactIdentity.contact == row.address).order_by(ContactIdentity.address)
+    )
+    return {"address": row.address, "tier": row.tier, "name": row.name, "identities": list(stored)}
 
 
 def _identities(raw: list[str], primary: str) -> list[tuple[str, str]]:

@@ -36,6 +36,11 @@ async def test_the_same_person_by_email_and_by_sms_is_one_known_customer(client:
     assert r.status_code == 200, r.text
     assert r.json()["address"] == "kirsten@example.dk"
     assert r.json()["identities"] == ["+4520123456", "kj@example.dk"]
+    for address in ("+45 20 12 34 56", "kirsten@example.dk", "KJ@example.dk"):
+        found = await client.get(f"/v1/contacts/{address}")
+        assert found.status_code == 200
+        assert found.json() == r.json()
+    assert (await client.get("/v1/contacts/+4599999999")).status_code == 404
 
     email = await post_and_route(client, {"channel": "email", "sender": {"address": "KIRSTEN@example.dk"},
                                           "subject": "Jakke", "text": "Hvor er min jakke?"})  # fmt: skip

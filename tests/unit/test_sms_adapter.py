@@ -110,3 +110,9 @@ def test_media_hosts_are_matched_exactly(host: str, allowed: bool) -> None:
     assert host_allowed(host, ("api.twilio.com",)) is allowed
     assert host_allowed("cdn.twiliocdn.com", (".twiliocdn.com",))
     assert not host_allowed("twiliocdn.com.evil.com", (".twiliocdn.com",))
+
+
+def test_the_sms_package_exports_its_router_factory_only() -> None:
+    import services.sms
+
+    assert services.sms.__all__ == ["sms_router"]
