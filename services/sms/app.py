@@ -63,31 +63,21 @@ def sms_router(media: MediaFetcher | None = None) -> APIRouter:
         await publish_inbound(message, bus=deps.bus, settings=deps.settings)
         return Response(TWIML_EMPTY, media_type="application/xml")
 
-    @router.api_route("/v1/webhooks/vonage/sms", methods=["GET", "POST"], status_code=204, response_class=Response)
+    @router.post("/v1/webhooks/vonage/sms", status_code=204, response_class=Response)
     async def vonage_sms(request: Request, deps: AdapterDepsDep) -> Response:
-        """Vonage's SMS API inbound webhook (GET, POST form or POST-JSON). With `SWITCHBOARD_VONAGE_SIGNATURE_SECRET`
-        set, only signed requests with a fresh timestamp are accepted. The parts of a concatenated SMS are
-        kept until the last arrives, then routed as one message. Answers 204 once the message (or the part)
-        is durable."""
-        params = await _vonage_params(request)
-        _check_vonage(deps, params)
-        sms = parse_vonage(params)
-        now = datetime.now(UTC)
-        if sms.concat is None:
-            await publish_inbound(to_message(sms, message_id=new_id(), received_at=now), bus=deps.bus,
-                                  settings=deps.settings)  # fmt: skip
-            return Response(status_code=204)
-        parts = await add_part(deps.sessions, sms, now)
-        if parts is not None:
-            whole = dataclasses.replace(
-                sms,
-                external_id=parts[0].external_id,
-                text="".join(p.text for p in parts),
-                metadata=sms.metadata | {"concat_parts": str(len(parts))},
-            )
-            message = to_message(whole, message_id=new_id(), received_at=min(p.received_at for p in parts))
-            await publish_inbound(message, bus=deps.bus, settings=deps.settings)
-            await forget(deps.sessions, parts)
+        """Vonage's SMS API inbound webhook (set the number's inbound webhook to this URL, method POST or
+        POST-JSON). With `SWITCHBOARD_VONAGE_SIGNATURE_SECRET` set, only signed requests with a fresh timestamp
+        are accepted. The parts of a concatenated SMS are kept until the last arrives, then routed as one
+        message. Answers 204 once the message (or the part) is durable."""
+        await _accept_vonage(await _vonage_params(request), deps)
+        return Response(status_code=204)
+
+    @router.get("/v1/webhooks/vonage/sms", status_code=204, response_class=Response)
+    async def vonage_sms_get(request: Request, deps: AdapterDepsDep) -> Response:
+        """The same webhook for Vonage's GET method (the fields in the query string)."""
+        if len(request.query_params) > MAX_FIELDS:
+            raise InvalidRequest(f"at most {MAX_FIELDS} parameters")
+        await _accept_vonage(dict(request.query_params.items()), deps)
         return Response(status_code=204)
 
     return router
@@ -103,12 +93,31 @@ def _form_fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
         raise InvalidRequest(f"the body is not a UTF-8 form of at most {MAX_FIELDS} fields") from None
 
 
+async def _accept_vonage(params: dict[str, str], deps: AdapterDeps) -> None:
+    """Verify and publish one Vonage SMS; a part of a concatenated one is stored until the whole can be."""
+    _check_vonage(deps, params)
+    sms = parse_vonage(params)
+    now = datetime.now(UTC)
+    if sms.concat is None:
+        message = to_message(sms, message_id=new_id(), received_at=now)
+        await publish_inbound(message, bus=deps.bus, settings=deps.settings)
+        return
+    parts = await add_part(deps.sessions, sms, now)
+    if parts is None:
+        return
+    whole = dataclasses.replace(
+        sms,
+        external_id=parts[0].external_id,
+        text="".join(p.text for p in parts),
+        metadata=sms.metadata | {"concat_parts": str(len(parts))},
+    )
+    message = to_message(whole, message_id=new_id(), received_at=min(p.received_at for p in parts))
+    await publish_inbound(message, bus=deps.bus, settings=deps.settings)
+    await forget(deps.sessions, parts)
+
+
 async def _vonage_params(request: Request) -> dict[str, str]:
-    """Vonage's fields from the query (GET), a JSON object or a form (POST), as strings."""
-    if request.method == "GET":
-        if len(request.query_params) > MAX_FIELDS:
-            raise InvalidRequest(f"at most {MAX_FIELDS} parameters")
-        return dict(request.query_params.items())
+    """Vonage's fields from a JSON object or a form, as strings."""
     body = await request.body()
     content_type = request.headers.get("content-type", "")
     if content_type.split(";", 1)[0].strip().lower() != "application/json":

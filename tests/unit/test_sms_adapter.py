@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,8 @@ from services.sms.media import host_allowed, public_address
 from services.sms.parse import parse_twilio, parse_vonage, to_message
 from services.sms.verify import check_vonage, vonage_signature
 from shared.errors import InvalidRequest, SignatureInvalid
+from shared.settings import Settings
+from switchboard.bootstrap import build_app
 
 
 def test_vonage_signature_matches_vonages_own_published_vector() -> None:
@@ -116,3 +119,10 @@ def test_the_sms_package_exports_its_router_factory_only() -> None:
     import services.sms
 
     assert services.sms.__all__ == ["sms_router"]
+
+
+def test_the_webhooks_are_in_the_openapi_contract(tmp_path: Path) -> None:
+    app = build_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"), with_router=False)
+    paths = app.openapi()["paths"]
+    assert set(paths["/v1/webhooks/twilio/sms"]) == {"post"}
+    assert set(paths["/v1/webhooks/vonage/sms"]) == {"get", "post"}
