@@ -171,7 +171,8 @@ async def _fetch_media(sms: Sms, deps: AdapterDeps, fetcher: MediaFetcher, token
                 try:
                     got = await fetcher.fetch(ref.url, auth=auth, limit=limit, timeout=timeout)
                 except (MediaRefused, httpx.HTTPError) as exc:
-                    log.warning("MMS media not fetched", extra={"provider": sms.provider, "reason": str(exc)})
+                    reason = str(exc) if isinstance(exc, MediaRefused) else type(exc).__name__
+                    log.warning("MMS media not fetched", extra={"provider": sms.provider, "reason": reason})
                     continue
                 budget -= len(got.data)
                 digest = await deps.blobs.put(got.data)
