@@ -31,7 +31,14 @@ def check_twilio(
     fields = _Fields()
     for name, value in form:
         fields.setdefault(name, []).append(value)
-    if not RequestValidator(token).validate(url, fields, signature, get_signature_algorithm(settings_header)):
+    validator, algorithm = RequestValidator(token), get_signature_algorithm(settings_header)
+    # The URL exactly as configured is the common case: one HMAC; else the validator also tries it with and
+    # without the default port, as Twilio's signing is not consistent there.
+    if algorithm.upper() in ("HMAC_SHA1", "HMAC_SHA256") and hmac.compare_digest(
+        validator.compute_signature(url, fields, algorithm).encode(), signature.encode()
+    ):
+        return
+    if not validator.validate(url, fields, signature, algorithm):
         raise SignatureInvalid("the X-Twilio-Signature does not match this request")
 
 
@@ -56,7 +63,7 @@ def check_vonage(secret: str, params: Mapping[str, str], *, now: float, max_age:
         methods = ("md5hash", *methods)
     if not methods:
         raise SignatureInvalid("the sig parameter is missing or malformed")
-    if not any(hmac.compare_digest(vonage_signature(secret, params, m), sig) for m in methods):
+    if not any(hmac.compare_digest(vonage_signature(secret, params, m).encode(), sig.encode()) for m in methods):
         raise SignatureInvalid("the sig parameter does not match this request")
     stamp = params.get("timestamp", "")
     if not stamp.isdigit() or abs(now - int(stamp)) > max_age:

@@ -4,7 +4,8 @@ Both servers run one uvicorn process on loopback; wrk (Debian package ``wrk``) c
 pre-signed webhooks (distinct MessageSids and senders, each signed by the twilio package's validator).
 Switchboard checks the signature, normalizes, answers 200 only after the group-committed durable write, and
 routes every message with its router running beside. The bare endpoint reads and parses the form only.
-Run: ``python tests/perf/bench_twilio.py [seconds]``. Not collected by pytest.
+Run: ``python tests/perf/bench_twilio.py [seconds]`` (``BENCH_COMMAND=gateway``: the gateway alone, no router
+beside it, as in distributed mode). Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def main() -> None:
         "SWITCHBOARD_TWILIO_AUTH_TOKEN": TOKEN,
         "SWITCHBOARD_BLOB_DIR": str(workdir / "blobs"),
     }
-    sb = serve([sys.executable, "-c", "from switchboard.cli import main; main()", "run"], sb_env, workdir / "sb.log")
+    command = os.environ.get("BENCH_COMMAND", "run")
+    sb = serve([sys.executable, "-c", "from switchboard.cli import main; main()", command], sb_env, workdir / "sb.log")
     try:
         wait_ready(f"http://127.0.0.1:{bare_port}/docs")
         wait_ready(f"http://127.0.0.1:{sb_port}/healthz")
@@ -95,7 +97,7 @@ def main() -> None:
             print(f"bare FastAPI form {base:8.0f} req/s ({base_info}) | Twilio webhook {ours:8.0f} req/s ({ours_info})"
                   f" | ratio {ours / base:.2f}", flush=True)  # fmt: skip
         ratio = sum(o for _, o in rounds) / sum(b for b, _ in rounds)
-        print(f"the Twilio webhook keeps {ratio:.0%} of a bare FastAPI form endpoint's requests/s"
+        print(f"the Twilio webhook ({command}) keeps {ratio:.0%} of a bare FastAPI form endpoint's requests/s"
               f" (goal at least 50%; load {os.getloadavg()[0]:.1f})")  # fmt: skip
     finally:
         for proc in (bare, sb):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from services.sms.media import host_allowed, public_address
 from services.sms.parse import parse_twilio, parse_vonage, to_message
-from services.sms.verify import check_vonage, vonage_signature
+from services.sms.verify import check_twilio, check_vonage, vonage_signature
 from shared.errors import InvalidRequest, SignatureInvalid
 from shared.settings import Settings
 from switchboard.bootstrap import build_app
@@ -37,6 +37,18 @@ def test_a_signature_verifies_only_the_params_it_was_made_for(params: dict[str, 
         check_vonage("secret-2", signed, now=1000, max_age=300)
     with pytest.raises(SignatureInvalid):
         check_vonage("secret-1", signed, now=2000, max_age=300)
+
+
+@pytest.mark.parametrize("sig", ["é" * 32, "ü" * 64, "\x00" * 40])
+def test_a_non_ascii_or_binary_sig_is_refused_as_invalid(sig: str) -> None:
+    with pytest.raises(SignatureInvalid):
+        check_vonage("secret", {"a": "1", "timestamp": "1000", "sig": sig}, now=1000, max_age=300)
+
+
+@pytest.mark.parametrize("signature", ["é" * 28, "\x00", "ÿ" * 44])
+def test_a_non_ascii_twilio_signature_is_refused_as_invalid(signature: str) -> None:
+    with pytest.raises(SignatureInvalid):
+        check_twilio("token", "https://sb.example.com/v1/webhooks/twilio/sms", [("a", "1")], signature, None)
 
 
 def test_twilio_fields_become_a_normalized_sms() -> None:
