@@ -164,3 +164,10 @@ async def test_providers_need_no_api_key(twilio_client: httpx.AsyncClient, clien
     form = twilio_form("SM0000000000000000000000000000000b")
     assert (await post_twilio(twilio_client, form)).status_code == 200
     await routed_sms(client, form["MessageSid"])
+
+
+async def test_an_oversize_webhook_is_refused_with_413(client: httpx.AsyncClient) -> None:
+    form = twilio_form("SM0000000000000000000000000000000c", "x" * (2 * 1024 * 1024))
+    r = await post_twilio(client, form)
+    assert r.status_code == 413
+    assert r.headers["content-type"] == "application/problem+json"
