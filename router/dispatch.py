@@ -9,13 +9,16 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from router import store, timers
 from router.assign import Strategy, WorkItem, order_waiting
+from shared import lifecycle
 from shared.db import capacity
+from shared.db.assignments import apply, work_of
 from shared.db.models import Assignment
+from shared.lifecycle import Status
 
 if TYPE_CHECKING:
     from router.service import Router
@@ -68,39 +71,21 @@ class Dispatcher:
         shortest = min((p.offer_timeout_s for p in policies.values()), default=DEFAULT_OFFER_TIMEOUT_S)
         rows = await session.scalars(
             select(Assignment)
-            .where(Assignment.status == "offered", Assignment.offered_at < now - timedelta(seconds=shortest))
+            .where(Assignment.status == Status.OFFERED, Assignment.offered_at < now - timedelta(seconds=shortest))
             .limit(BATCH)
         )
         for row in rows:
             policy = policies.get(row.queue)
             timeout = policy.offer_timeout_s if policy is not None else DEFAULT_OFFER_TIMEOUT_S
-            agent_id, offered_at = row.agent_id, row.offered_at
-            if offered_at is None or agent_id is None or now - offered_at < timedelta(seconds=timeout):
+            transition = lifecycle.expire(work_of(row), now, timeout)
+            if transition is None or transition.release is None:
                 continue
-            expired = await session.execute(
-                update(Assignment)
-                .where(
-                    Assignment.id == row.id,
-                    Assignment.status == "offered",
-                    Assignment.agent_id == agent_id,
-                    Assignment.offered_at == offered_at,
-                )
-                .values(
-                    status="queued",
-                    agent_id=None,
-                    offered_at=None,
-                    excluded_agents=sorted({*row.excluded_agents, agent_id}),
-                )
-                .execution_options(synchronize_session="fetch")
-            )
-            if not getattr(expired, "rowcount", 0):
-                continue  # accepted, rejected or expired by another router meanwhile
-            await capacity.release(session, agent_id, row.channel, now)
-            self.router.state.pool.adjust_load(agent_id, row.channel, -1, now)
+            if await apply(session, transition, row.channel, now):  # else answered or expired meanwhile
+                self.router.state.pool.adjust_load(transition.release, row.channel, -1, now)
 
     async def _offer_waiting(self, session: AsyncSession, now: datetime) -> int:
         """Offer waiting work in aged-priority order (the most urgent and the longest waiting both make the cut)."""
-        by_priority = select(Assignment).where(Assignment.status == "queued")
+        by_priority = select(Assignment).where(Assignment.status == Status.QUEUED)
         rows = {
             r.id: r
             for stmt in (
@@ -123,7 +108,7 @@ class Dispatcher:
             if not await capacity.claim(session, selection.agent_id, row.channel, now):
                 await store.reload_agent(session, pool, selection.agent_id)
                 continue
-            if not await store.offer_queued(session, row.id, selection.agent_id, now):
+            if not await apply(session, lifecycle.offer(work_of(row), selection.agent_id, now), row.channel, now):
                 await capacity.release(session, selection.agent_id, row.channel, now)
                 continue
             pool.adjust_load(selection.agent_id, row.channel, +1, now)

@@ -14,6 +14,7 @@ from router.assign import WorkItem, sticky_agent
 from shared.db import capacity
 from shared.db.models import Assignment, Decision, Message
 from shared.ids import new_id
+from shared.lifecycle import Status
 from shared.normalize import conversation_id
 from shared.schema import InboundMessage
 
@@ -98,7 +99,7 @@ async def _route(
         channel=message.channel,
         queue=plan.queue,
         agent_id=agent_id,
-        status="offered" if agent_id else "queued",
+        status=Status.OFFERED if agent_id else Status.QUEUED,
         priority=plan.priority,
         language=plan.language,
         requirements=plan.requirements,

@@ -6,12 +6,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from router.assign import AgentPool, AgentState, QueuePolicy, SlaPolicy
 from router.policies import queue_policy, sla_policy
 from router.rules import RulesetDocument
+from shared import lifecycle
 from shared.db.models import (
     Agent,
     AgentCapacity,
@@ -28,7 +29,6 @@ from shared.db.models import (
 from shared.normalize import conversation_id
 from shared.schema import InboundMessage
 
-OPEN = ("queued", "offered", "accepted")
 REFRESH_OVERLAP = timedelta(seconds=5)
 
 
@@ -78,7 +78,7 @@ async def load_batch(session: AsyncSession, messages: Sequence[InboundMessage], 
             select(Conversation).where(Conversation.id.in_(chunk))))  # fmt: skip
         rows = await session.scalars(
             select(Assignment)
-            .where(Assignment.conversation_id.in_(chunk), Assignment.status.in_(OPEN))
+            .where(Assignment.conversation_id.in_(chunk), Assignment.status.in_(lifecycle.OPEN))
             .order_by(Assignment.created_at)
             .with_for_update()
         )
@@ -208,13 +208,3 @@ def to_state(agent: Agent, caps: Iterable[AgentCapacity]) -> AgentState:
         idle_since=agent.idle_since,
         last_assigned_at=agent.last_assigned_at,
     )
-
-
-async def offer_queued(session: AsyncSession, assignment_id: str, agent_id: str, now: datetime) -> bool:
-    """Move a queued assignment to an agent, unless another router got there first."""
-    result = await session.execute(
-        update(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.status == "queued")
-        .values(status="offered", agent_id=agent_id, offered_at=now)
-    )
-    return bool(getattr(result, "rowcount", 0))

@@ -24,7 +24,9 @@ from router.assign import (
 from router.assign.hours import is_open, shift_end
 from router.assign.sla import Breach
 from router.policies import business_hours
-from shared.db import capacity, presence
+from shared import lifecycle
+from shared.db import presence
+from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent
 
 BATCH = 200
@@ -36,7 +38,7 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
     """Move open work whose SLA check time has come to warning or breached; escalate a breach once."""
     rows = await session.scalars(
         select(Assignment)
-        .where(Assignment.sla_next_check <= now, Assignment.status.in_(("queued", "offered", "accepted")))
+        .where(Assignment.sla_next_check <= now, Assignment.status.in_(lifecycle.OPEN))
         .order_by(Assignment.sla_next_check)
         .limit(BATCH)
     )
@@ -79,38 +81,29 @@ def _next_check(due: list[Deadline], clock: SlaClock, now: datetime) -> datetime
 async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now: datetime) -> Event:
     """Raise priority; work nobody has accepted moves to the escalations queue."""
     escalation = escalation_for(breach)
-    row.priority, row.escalated_at = escalation.new_priority, now
-    if row.status == "accepted":
-        return {"escalated": "priority", "priority": row.priority}
-    if row.status == "offered" and row.agent_id is not None:
-        await capacity.release(session, row.agent_id, row.channel, now)
-    row.status, row.agent_id, row.offered_at, row.queue = "queued", None, None, escalation.queue
-    return {"escalated": "queue", "priority": row.priority, "to_queue": escalation.queue}
+    transition = lifecycle.escalate_breach(work_of(row), now, priority=escalation.new_priority, queue=escalation.queue)
+    if not await apply(session, transition, row.channel, now):
+        return {}
+    return dict(transition.detail)
 
 
 async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime) -> list[Event]:
-    """Accepted work of agents away or offline for longer than the grace period goes back to its queue."""
-    rows = await session.execute(
-        select(Assignment.id, Assignment.agent_id, Assignment.channel)
+    """Work of agents away or offline for longer than the grace period goes back to its queue."""
+    rows = await session.scalars(
+        select(Assignment)
         .join(Agent, Agent.id == Assignment.agent_id)
         .where(
-            Assignment.status.in_(("offered", "accepted")),
+            Assignment.status.in_(lifecycle.HELD),
             Agent.presence.in_(("away", "offline")),
             Agent.presence_changed_at <= now - grace,
         )
         .limit(BATCH)
     )
     events: list[Event] = []
-    for assignment_id, agent_id, channel in list(rows):
-        moved = await session.execute(
-            update(Assignment)
-            .where(Assignment.id == assignment_id, Assignment.agent_id == agent_id)
-            .values(status="queued", agent_id=None, offered_at=None, accepted_at=None)
-            .execution_options(synchronize_session="fetch")
-        )
-        if getattr(moved, "rowcount", 0) and agent_id is not None:
-            await capacity.release(session, agent_id, channel, now)
-            events.append({"type": "assignment.requeued", "assignment_id": assignment_id, "reason": "agent away",
+    for row in list(rows):
+        transition = lifecycle.requeue_absent(work_of(row), now)
+        if await apply(session, transition, row.channel, now):
+            events.append({"type": transition.event, "assignment_id": row.id, "reason": transition.reason,
                            "at": now.isoformat()})  # fmt: skip
     return events
 
@@ -187,7 +180,7 @@ async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], n
         moved = await session.execute(
             update(Assignment)
             .where(
-                Assignment.status == "queued",
+                Assignment.status == lifecycle.Status.QUEUED,
                 Assignment.queue == policy.name,
                 Assignment.enqueued_at <= now - timedelta(seconds=policy.overflow_after_s),
             )

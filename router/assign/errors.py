@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.errors import Conflict, InvalidRequest
+from shared.errors import InvalidRequest
 
 
 class UnknownStrategy(InvalidRequest):
@@ -27,15 +27,3 @@ class InvalidSlaPolicy(InvalidRequest):
     """An SLA policy with non-positive targets or a warn ratio outside (0, 1]."""
 
     code = "invalid-sla-policy"
-
-
-class OfferNotOpen(Conflict):
-    """The offer was already accepted, rejected or expired."""
-
-    code = "offer-not-open"
-
-
-class OfferExpired(OfferNotOpen):
-    """The offer timed out before the agent answered."""
-
-    code = "offer-expired"
