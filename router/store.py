@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,10 +27,12 @@ from shared.db.models import (
     RulesetActivation,
     SlaPolicyRow,
 )
+from shared.errors import InvalidRequest
 from shared.normalize import conversation_id
 from shared.schema import InboundMessage
 
 REFRESH_OVERLAP = timedelta(seconds=5)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -142,13 +145,27 @@ async def config_fingerprint(session: AsyncSession) -> tuple[object, ...]:
 
 
 async def queue_policies(session: AsyncSession) -> dict[str, QueuePolicy]:
-    """Every queue's policy."""
-    return {q.name: queue_policy(q) for q in await session.scalars(select(Queue))}
+    """Every queue's policy; a queue whose stored settings are out of bounds is left out with a logged error
+    (its work is then routed and offered by the defaults), so it cannot stop the others."""
+    out: dict[str, QueuePolicy] = {}
+    for row in await session.scalars(select(Queue)):
+        try:
+            out[row.name] = queue_policy(row)
+        except InvalidRequest as exc:
+            log.error("queue skipped: stored policy out of bounds", extra={"queue": row.name, "error": exc.detail})
+    return out
 
 
 async def sla_policies(session: AsyncSession) -> dict[str, SlaPolicy]:
-    """Every SLA policy by name."""
-    return {p.name: sla_policy(p) for p in await session.scalars(select(SlaPolicyRow))}
+    """Every SLA policy by name; one whose stored targets are out of bounds is left out with a logged error."""
+    out: dict[str, SlaPolicy] = {}
+    for row in await session.scalars(select(SlaPolicyRow)):
+        try:
+            out[row.name] = sla_policy(row)
+        except InvalidRequest as exc:
+            log.error("SLA policy skipped: stored targets out of bounds", extra={"sla_policy": row.name,
+                                                                                 "error": exc.detail})  # fmt: skip
+    return out
 
 
 async def refresh_pool(session: AsyncSession, pool: AgentPool, since: datetime | None) -> datetime | None:

@@ -6,6 +6,7 @@ update, so timers survive restarts and fire once even when several routers tick 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -28,10 +29,13 @@ from shared import lifecycle
 from shared.db import presence
 from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent
+from shared.errors import InvalidRequest
+from shared.policies import BusinessHours
 
 BATCH = 200
 SHIFT_RECHECK = timedelta(days=30)
 Event = dict[str, object]
+log = logging.getLogger(__name__)
 
 
 async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[Event]:
@@ -120,7 +124,7 @@ async def schedule_shift_ends(session: AsyncSession, now: datetime) -> None:
         await session.execute(
             update(Agent)
             .where(Agent.id == agent_id, Agent.updated_at == seen, Agent.shift_ends_at.is_(None))
-            .values(shift_ends_at=_sign_off_at(shift, now))
+            .values(shift_ends_at=_sign_off_at(agent_id, shift, now))
         )
 
 
@@ -135,10 +139,12 @@ async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
     )
     events: list[Event] = []
     for agent_id, shift, ends in list(rows):
-        hours = business_hours(shift)
+        hours = _shift_hours(agent_id, shift)
         unchanged = (Agent.id == agent_id, Agent.shift_ends_at == ends, Agent.presence.in_(presence.ON))
         if hours is None or is_open(hours, now):  # hours removed, or a re-check of hours that never close
-            await session.execute(update(Agent).where(*unchanged).values(shift_ends_at=_sign_off_at(shift, now)))
+            await session.execute(
+                update(Agent).where(*unchanged).values(shift_ends_at=_sign_off_at(agent_id, shift, now))
+            )
             continue
         signed_off = await session.execute(
             update(Agent)
@@ -163,12 +169,26 @@ async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
     return events
 
 
-def _sign_off_at(shift: object, now: datetime) -> datetime | None:
-    """The end of the shift on at ``now`` (or of the next one); hours that never close are checked again later."""
-    hours = business_hours(shift if isinstance(shift, Mapping) else None)
+def _sign_off_at(agent_id: str, shift: object, now: datetime) -> datetime | None:
+    """The end of the shift on at ``now`` (or of the next one); hours that never close, and stored hours out of
+    bounds (logged), are checked again later."""
+    try:
+        hours = business_hours(shift if isinstance(shift, Mapping) else None)
+    except InvalidRequest as exc:
+        log.error("shift skipped: stored hours out of bounds", extra={"agent_id": agent_id, "error": exc.detail})
+        return now + SHIFT_RECHECK
     if hours is None:
         return None
     return shift_end(hours, now) or now + SHIFT_RECHECK
+
+
+def _shift_hours(agent_id: str, shift: object) -> BusinessHours | None:
+    """An agent's stored working hours; None when there are none or they are out of bounds (logged)."""
+    try:
+        return business_hours(shift if isinstance(shift, Mapping) else None)
+    except InvalidRequest as exc:
+        log.error("shift skipped: stored hours out of bounds", extra={"agent_id": agent_id, "error": exc.detail})
+        return None
 
 
 async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[Event]:
@@ -177,12 +197,13 @@ async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], n
     for policy in policies.values():
         if policy.overflow_queue is None or policy.overflow_after_s is None:
             continue
+        waited_since = now - timedelta(seconds=policy.overflow_after_s)  # bounded: cannot leave datetime's range
         moved = await session.execute(
             update(Assignment)
             .where(
                 Assignment.status == lifecycle.Status.QUEUED,
                 Assignment.queue == policy.name,
-                Assignment.enqueued_at <= now - timedelta(seconds=policy.overflow_after_s),
+                Assignment.enqueued_at <= waited_since,
             )
             .values(queue=policy.overflow_queue)
             .execution_options(synchronize_session="fetch")

@@ -1,4 +1,8 @@
-"""Assignment: who takes which conversation, when queues are open, and what waits too long. Pure, no I/O."""
+"""Assignment: who takes which conversation, when queues are open, and what waits too long. Pure, no I/O.
+
+The policy value objects it applies (business hours, queue and SLA policies) are defined, with their bounds,
+in ``shared.policies``; they are exported here too.
+"""
 
 from router.assign.errors import (
     InvalidBusinessHours,
@@ -6,16 +10,14 @@ from router.assign.errors import (
     InvalidSlaPolicy,
     UnknownStrategy,
 )
-from router.assign.hours import BusinessHours, is_open, next_open
+from router.assign.hours import is_open, next_open
 from router.assign.model import (
     CHANNELS,
-    STRATEGIES,
     AgentState,
     CandidateNote,
     Demand,
     Presence,
     Selection,
-    Strategy,
     WorkItem,
     rank_key,
     skill_fit,
@@ -23,8 +25,6 @@ from router.assign.model import (
 )
 from router.assign.pool import AgentPool
 from router.assign.queues import (
-    DEFAULT_AGING_PER_MINUTE,
-    QueuePolicy,
     effective_priority,
     order_waiting,
     overflow_target,
@@ -36,7 +36,6 @@ from router.assign.sla import (
     Deadline,
     Escalation,
     SlaClock,
-    SlaPolicy,
     SlaState,
     breaches,
     deadlines,
@@ -44,6 +43,7 @@ from router.assign.sla import (
     sla_state,
 )
 from router.assign.sticky import sticky_agent
+from shared.policies import DEFAULT_AGING_PER_MINUTE, STRATEGIES, BusinessHours, QueuePolicy, SlaPolicy, Strategy
 
 __all__ = [
     "CHANNELS",

@@ -9,14 +9,12 @@ from datetime import datetime
 
 from router.assign.errors import UnknownStrategy
 from router.assign.model import (
-    STRATEGIES,
     AgentState,
     CandidateNote,
     Demand,
     Presence,
     RankKey,
     Selection,
-    Strategy,
     WorkItem,
     describe_needs,
     has_room,
@@ -25,6 +23,7 @@ from router.assign.model import (
 )
 from router.assign.ranked import KeyMap
 from router.assign.segment import Segment, SegmentKey, build
+from shared.policies import STRATEGIES, Strategy
 
 ANY_QUEUE = "*"
 MAX_NOTES = 10
