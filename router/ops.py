@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from router import engine, store
+from router import planning, store
 from router.assign import AgentPool
 from router.classify import Classifier
 from router.rules import RulesetDocument, compile_ruleset, validate_ruleset
@@ -53,18 +53,18 @@ class RulesOperations:
         classified = self.classifier.classify(text=message.text, subject=message.subject, channel=message.channel)
         customer = await _customer(session, message.sender.address)
         now = message.received_at
-        plan = engine.plan(message, classified.as_dict(), customer, ruleset, preferred_agent=None, now=now)
+        plan = planning.plan(message, classified.as_dict(), customer, ruleset, preferred_agent=None, now=now)
         pool = AgentPool()
         await store.refresh_pool(session, pool, None)
         policies = await store.queue_policies(session)
-        plan.selection = engine.select(pool, plan.item, policies, now)
-        outcome: engine.Outcome = "assigned" if plan.selection.agent_id else "queued"
+        plan.selection = planning.select(pool, plan.item, policies, now)
+        outcome: planning.Outcome = "assigned" if plan.selection.agent_id else "queued"
         return {
             "version": version,
             "queue": plan.queue,
             "priority": plan.priority,
             "agent_id": plan.selection.agent_id,
-            "trace": engine.trace(plan, classified.as_dict(), outcome, plan.selection.reason),
+            "trace": planning.trace(plan, classified.as_dict(), outcome, plan.selection.reason),
         }
 
     async def backtest(
@@ -96,10 +96,10 @@ class RulesOperations:
         moved = 0
         for row in rows:
             message = _inbound(row)
-            customer = engine.Customer(
+            customer = planning.Customer(
                 known=message.sender.address in tiers, tier=tiers.get(message.sender.address, "standard")
             )
-            facts = engine.facts(message, row.classification, customer)
+            facts = planning.facts(message, row.classification, customer)
             new = draft_rules.decide(facts).action.queue
             old = active_rules.decide(facts).action.queue if active_rules is not None else None
             after[new] += 1
@@ -137,9 +137,9 @@ def _inbound(row: Message) -> InboundMessage:
     return InboundMessage.model_validate(body)
 
 
-async def _customer(session: AsyncSession, address: str) -> engine.Customer:
+async def _customer(session: AsyncSession, address: str) -> planning.Customer:
     tier = await store.contact_tier(session, address)
-    return engine.Customer(known=tier is not None, tier=tier or "standard", address=address)
+    return planning.Customer(known=tier is not None, tier=tier or "standard", address=address)
 
 
 async def _tiers(session: AsyncSession, addresses: set[str]) -> dict[str, str]:

@@ -53,7 +53,7 @@ async def test_an_offer_expired_by_a_router_can_no_longer_be_accepted(
 ) -> None:
     agent_id, agent, offer = await offered_to_asta(client)
     later = await router_beside(app, settings, clock=lambda: datetime.now(UTC) + timedelta(hours=1))
-    await later.dispatcher.tick()
+    await later.tick()
 
     r = await agent.post(f"/v1/assignments/{offer['id']}/accept")
     assert r.status_code == 404, "the work has gone back to its queue: it is no longer this agent's"

@@ -43,7 +43,7 @@ def today_and_tomorrow() -> tuple[dict[str, Any], datetime]:
 async def dispatch_at(app: FastAPI, settings: Settings, moment: datetime) -> None:
     """One dispatcher pass of a router whose clock reads ``moment``."""
     later = await router_beside(app, settings, clock=lambda: moment)
-    await later.dispatcher.tick()
+    await later.tick()
 
 
 async def agent(client: httpx.AsyncClient, agent_id: str) -> dict[str, Any]:

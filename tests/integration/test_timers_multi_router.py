@@ -52,7 +52,7 @@ class Pair:
     async def tick_together(self, rounds: int = 3) -> None:
         """Both dispatchers tick at once, ``rounds`` times."""
         for _ in range(rounds):
-            await asyncio.gather(*(r.dispatcher.tick() for r in self.routers))
+            await asyncio.gather(*(r.tick() for r in self.routers))
 
     def count(self, kind: str) -> dict[str, int]:
         counts: dict[str, int] = {}

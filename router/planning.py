@@ -178,19 +178,23 @@ def select(pool: AgentPool, item: WorkItem, policies: Mapping[str, QueuePolicy],
     return pool.select(item, strategy=strategy, now=now)
 
 
-def trace(plan_: Plan | None, classified: Mapping[str, object], outcome: Outcome, note: str) -> dict[str, object]:
+def trace(planned: Plan | None, classified: Mapping[str, object], outcome: Outcome, note: str) -> dict[str, object]:
     """The stored decision trace: classifier outputs, ruleset version and rules tried, candidates."""
     out: dict[str, object] = {"outcome": outcome, "note": note, "classification": dict(classified)}
-    if plan_ is not None:
-        out["rules"] = plan_.rule.trace()
-        out["queue"] = {"name": plan_.queue, "after_hours_from": plan_.after_hours_from, "sla_policy": plan_.sla_policy}
-        if plan_.selection is not None:
+    if planned is not None:
+        out["rules"] = planned.rule.trace()
+        out["queue"] = {
+            "name": planned.queue,
+            "after_hours_from": planned.after_hours_from,
+            "sla_policy": planned.sla_policy,
+        }
+        if planned.selection is not None:
             out["assignment"] = {
-                "reason": plan_.selection.reason,
-                "examined": plan_.selection.examined,
+                "reason": planned.selection.reason,
+                "examined": planned.selection.examined,
                 "candidates": [
                     {"agent_id": c.agent_id, "outcome": c.outcome, "reason": c.reason}
-                    for c in plan_.selection.candidates
+                    for c in planned.selection.candidates
                 ],
             }
     return out
