@@ -17,6 +17,7 @@ from shared import lifecycle
 from shared.db import capacity
 from shared.db.assignments import apply, work_of
 from shared.db.models import Assignment
+from shared.events import RoutedEvent
 from shared.lifecycle import Status
 
 BATCH = 200
@@ -28,7 +29,7 @@ class Dispatched:
     """What one pass did: offers made, and the events to announce once its transaction has committed."""
 
     offered: int = 0
-    events: list[timers.Event] = field(default_factory=list)
+    events: list[RoutedEvent] = field(default_factory=list)
 
 
 async def dispatch(session: AsyncSession, state: RouterState, now: datetime, *, away_grace: timedelta) -> Dispatched:
@@ -38,7 +39,7 @@ async def dispatch(session: AsyncSession, state: RouterState, now: datetime, *, 
     await timers.schedule_shift_ends(session, now)
     signed_off = await timers.end_shifts(session, now)
     for event in signed_off:
-        await store.reload_agent(session, state.pool, str(event["agent_id"]))
+        await store.reload_agent(session, state.pool, event.agent_id)
     done.events += signed_off
     done.events += await timers.requeue_absent(session, away_grace, now)
     done.events += await timers.overflow(session, state.policies, now)

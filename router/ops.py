@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from router import planning, store
 from router.assign import AgentPool
@@ -23,8 +23,9 @@ MAX_MOVES_LISTED = 200
 class RulesOperations:
     """The router's implementation of the gateway's ``RulesOps`` port."""
 
-    def __init__(self, classifier: Classifier) -> None:
+    def __init__(self, classifier: Classifier, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.classifier = classifier
+        self.sessions = sessions
 
     def validate(self, document: Mapping[str, object], known_queues: Collection[str]) -> list[dict[str, object]]:
         """Document errors (kind ``document``) or rule errors with positions (kind ``rule``)."""
@@ -46,17 +47,18 @@ class RulesOperations:
         return [{"kind": "rule", **e.to_dict()} for e in validate_ruleset(parsed, known_queues=known_queues)]
 
     async def simulate(
-        self, session: AsyncSession, document: Mapping[str, object], version: int, message: InboundMessage
+        self, document: Mapping[str, object], version: int, message: InboundMessage
     ) -> dict[str, object]:
         """Classify, apply the rules and pick a candidate among the current agents, without writing."""
         ruleset = compile_ruleset(RulesetDocument.model_validate(document), version=version)
         classified = self.classifier.classify(text=message.text, subject=message.subject, channel=message.channel)
-        customer = await _customer(session, message.sender.address)
         now = message.received_at
-        plan = planning.plan(message, classified.as_dict(), customer, ruleset, preferred_agent=None, now=now)
         pool = AgentPool()
-        await store.refresh_pool(session, pool, None)
-        policies = await store.queue_policies(session)
+        async with self.sessions() as session:
+            customer = await _customer(session, message.sender.address)
+            await store.refresh_pool(session, pool, None)
+            policies = await store.queue_policies(session)
+        plan = planning.plan(message, classified.as_dict(), customer, ruleset, preferred_agent=None, now=now)
         plan.selection = planning.select(pool, plan.item, policies, now)
         outcome: planning.Outcome = "assigned" if plan.selection.agent_id else "queued"
         return {
@@ -69,7 +71,6 @@ class RulesOperations:
 
     async def backtest(
         self,
-        session: AsyncSession,
         active: tuple[int, Mapping[str, object]] | None,
         draft: tuple[int, Mapping[str, object]],
         since: datetime,
@@ -81,15 +82,16 @@ class RulesOperations:
         active_rules = None
         if active is not None:
             active_rules = compile_ruleset(RulesetDocument.model_validate(active[1]), version=active[0])
-        rows = list(
-            await session.scalars(
-                select(Message)
-                .where(Message.received_at >= since, Message.received_at < until)
-                .order_by(Message.received_at)
-                .limit(limit)
+        async with self.sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(Message)
+                    .where(Message.received_at >= since, Message.received_at < until)
+                    .order_by(Message.received_at)
+                    .limit(limit)
+                )
             )
-        )
-        tiers = await _tiers(session, {_sender(r) for r in rows})
+            tiers = await _tiers(session, {_sender(r) for r in rows})
         before: Counter[str] = Counter()
         after: Counter[str] = Counter()
         moves: list[dict[str, object]] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from router.assign import (
     CHANNELS,
@@ -20,9 +19,8 @@ from router.assign import (
     route_for_hours,
 )
 from router.rules import CompiledRuleset, RuleDecision, facts_from
+from shared.events import Outcome
 from shared.schema import InboundMessage
-
-Outcome = Literal["assigned", "queued", "sticky"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,3 +196,6 @@ def trace(planned: Plan | None, classified: Mapping[str, object], outcome: Outco
                 ],
             }
     return out
+
+
+__all__ = ["Customer", "Outcome", "Plan", "demands", "facts", "plan", "prepare", "select", "trace"]

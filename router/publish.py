@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from shared.bus import Bus, Record
+from shared.events import DeadLetter, RoutedEvent
 from shared.metrics import DEAD_LETTERS, EVENTS
 from shared.topics import Topics
 
@@ -16,15 +16,14 @@ log = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 2000
 
 
-async def announce(bus: Bus, topics: Topics, events: Sequence[dict[str, object]]) -> None:
+async def announce(bus: Bus, topics: Topics, events: Sequence[RoutedEvent]) -> None:
     """Publish events keyed by conversation; they are notifications, so a failure is logged, not retried."""
     if not events:
         return
     for event in events:
-        EVENTS.labels(str(event.get("type", "message.routed"))).inc()
+        EVENTS.labels(event.type).inc()
     results = await asyncio.gather(
-        *(bus.publish(topics.routed, str(e.get("conversation_id", "")), json.dumps(e).encode()) for e in events),
-        return_exceptions=True,
+        *(bus.publish(topics.routed, e.bus_key, e.to_bytes()) for e in events), return_exceptions=True
     )
     failed = sum(1 for r in results if isinstance(r, BaseException))
     if failed:
@@ -35,13 +34,13 @@ async def dead_letter(bus: Bus, topics: Topics, record: Record, error: str, now:
     """Send a record that cannot be routed to the DLQ with the error, so the partition moves on."""
     log.error("message sent to the DLQ", extra={"offset": record.offset, "partition": record.partition})
     DEAD_LETTERS.inc()
-    envelope = {
-        "error": error[:MAX_ERROR_CHARS],
-        "topic": record.topic,
-        "partition": record.partition,
-        "offset": record.offset,
-        "key": record.key,
-        "value": record.value.decode("utf-8", "replace"),
-        "at": now.isoformat(),
-    }
-    await bus.publish(topics.dlq, record.key or "", json.dumps(envelope).encode())
+    envelope = DeadLetter(
+        error=error[:MAX_ERROR_CHARS],
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value.decode("utf-8", "replace"),
+        at=now,
+    )
+    await bus.publish(topics.dlq, envelope.bus_key, envelope.to_bytes())

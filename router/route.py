@@ -13,6 +13,7 @@ from router.assign import WorkItem, sticky_agent
 from router.state import RouterState
 from shared.db import capacity
 from shared.db.models import Assignment, Decision, Message
+from shared.events import MessageRouted
 from shared.ids import new_id
 from shared.lifecycle import Status
 from shared.normalize import conversation_id
@@ -29,7 +30,7 @@ async def route_batch(
     state: RouterState,
     settings: Settings,
     now: datetime,
-) -> list[dict[str, object] | None]:
+) -> list[MessageRouted | None]:
     """Route classified messages in order inside the caller's transaction; returns each one's routed event,
     None for a message routed before. Reads are batched up front and inserts flushed together at the end, so
     a message costs one capacity claim rather than a string of round trips."""
@@ -57,7 +58,7 @@ class _Step:
     claimed: set[str] = field(default_factory=set)
 
 
-async def _route(message: InboundMessage, classified: Mapping[str, object], step: _Step) -> dict[str, object] | None:
+async def _route(message: InboundMessage, classified: Mapping[str, object], step: _Step) -> MessageRouted | None:
     loaded, session, now = step.loaded, step.session, step.now
     if loaded.seen(message):
         return None
@@ -148,7 +149,7 @@ def _record(
     version: int | None,
     outcome: planning.Outcome,
     trace: dict[str, object],
-) -> dict[str, object]:
+) -> MessageRouted:
     step.decisions.append(
         Decision(
             message_id=message.id,
@@ -162,12 +163,12 @@ def _record(
             trace=trace,
         )
     )
-    return {
-        "message_id": message.id,
-        "conversation_id": assignment.conversation_id,
-        "assignment_id": assignment.id,
-        "queue": assignment.queue,
-        "agent_id": assignment.agent_id,
-        "outcome": outcome,
-        "ruleset_version": version,
-    }
+    return MessageRouted(
+        message_id=message.id,
+        conversation_id=assignment.conversation_id,
+        assignment_id=assignment.id,
+        queue=assignment.queue,
+        agent_id=assignment.agent_id,
+        outcome=outcome,
+        ruleset_version=version,
+    )

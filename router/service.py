@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
@@ -21,6 +21,7 @@ from router.indexing import Indexer
 from router.route import route_batch
 from router.state import RouterState, reload
 from shared.bus import Bus, Consumer, Record
+from shared.events import MessageRouted, RoutedEvent
 from shared.metrics import MESSAGES_ROUTED, ROUTER_BATCH_SECONDS
 from shared.schema import InboundMessage
 from shared.settings import Settings
@@ -31,7 +32,6 @@ EMBEDDED_BATCH = 32
 TICK_SECONDS = 0.5
 REWIND_FIRST_SECONDS = 1.0
 REWIND_MAX_SECONDS = 30.0
-Event = dict[str, object]
 
 
 def utcnow() -> datetime:
@@ -181,10 +181,10 @@ class Router:
         routed = [e for e in events if e is not None]
         self.routed += len(routed)
         for event in routed:
-            MESSAGES_ROUTED.labels(event["outcome"]).inc()
+            MESSAGES_ROUTED.labels(event.outcome).inc()
         await self.announce(routed)
 
-    async def _route(self, batch: list[tuple[InboundMessage, dict[str, object]]]) -> list[Event | None]:
+    async def _route(self, batch: list[tuple[InboundMessage, dict[str, object]]]) -> list[MessageRouted | None]:
         """Route ``batch`` in one transaction and commit it."""
         async with self.sessions() as session:
             events = await route_batch(batch, session=session, state=self.state, settings=self.settings,
@@ -201,7 +201,7 @@ class Router:
 
     async def _route_alone(
         self, record: Record, message: InboundMessage, classified: dict[str, object]
-    ) -> Event | None:
+    ) -> MessageRouted | None:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 [event] = await self._route([(message, classified)])
@@ -224,7 +224,7 @@ class Router:
             await publish.dead_letter(self.bus, self.settings.topics, record, error, self.clock())
             return None
 
-    async def announce(self, events: list[Event]) -> None:
+    async def announce(self, events: Sequence[RoutedEvent]) -> None:
         """Publish decision and timer events (notifications: a failure is logged, not retried)."""
         await publish.announce(self.bus, self.settings.topics, events)
 

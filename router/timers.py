@@ -30,15 +30,15 @@ from shared.db import presence
 from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent
 from shared.errors import InvalidRequest
+from shared.events import AssignmentRequeued, QueueOverflowed, ShiftEnded, SlaChanged
 from shared.policies import BusinessHours
 
 BATCH = 200
 SHIFT_RECHECK = timedelta(days=30)
-Event = dict[str, object]
 log = logging.getLogger(__name__)
 
 
-async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[Event]:
+async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[SlaChanged]:
     """Move open work whose SLA check time has come to warning or breached; escalate a breach once."""
     rows = await session.scalars(
         select(Assignment)
@@ -46,7 +46,7 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
         .order_by(Assignment.sla_next_check)
         .limit(BATCH)
     )
-    events: list[Event] = []
+    events: list[SlaChanged] = []
     for row in list(rows):
         policy = slas.get(row.sla_policy or "")
         if policy is None:
@@ -62,11 +62,12 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
         )
         if not getattr(claimed, "rowcount", 0) or state == "ok":
             continue
-        event: Event = {"type": f"sla.{state}", "assignment_id": row.id, "conversation_id": row.conversation_id,
-                        "queue": row.queue, "agent_id": row.agent_id, "at": now.isoformat()}  # fmt: skip
+        event: dict[str, object] = {"type": f"sla.{state}", "assignment_id": row.id, "queue": row.queue,
+                                    "conversation_id": row.conversation_id, "agent_id": row.agent_id,
+                                    "at": now}  # fmt: skip
         if state == "breached" and row.escalated_at is None:
             event.update(await _escalate(session, row, Breach("first_response", row.sla_priority, now), now))
-        events.append(event)
+        events.append(SlaChanged.model_validate(event))
     return events
 
 
@@ -82,8 +83,8 @@ def _next_check(due: list[Deadline], clock: SlaClock, now: datetime) -> datetime
     return min(pending, default=None)
 
 
-async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now: datetime) -> Event:
-    """Raise priority; work nobody has accepted moves to the escalations queue."""
+async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now: datetime) -> dict[str, object]:
+    """Raise priority; work nobody has accepted moves to the escalations queue. Returns how, for the event."""
     escalation = escalation_for(breach)
     transition = lifecycle.escalate_breach(work_of(row), now, priority=escalation.new_priority, queue=escalation.queue)
     if not await apply(session, transition, row.channel, now):
@@ -91,7 +92,7 @@ async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now:
     return dict(transition.detail)
 
 
-async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime) -> list[Event]:
+async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime) -> list[AssignmentRequeued]:
     """Work of agents away or offline for longer than the grace period goes back to its queue."""
     rows = await session.scalars(
         select(Assignment)
@@ -103,12 +104,12 @@ async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime)
         )
         .limit(BATCH)
     )
-    events: list[Event] = []
+    events: list[AssignmentRequeued] = []
     for row in list(rows):
         transition = lifecycle.requeue_absent(work_of(row), now)
         if await apply(session, transition, row.channel, now):
-            events.append({"type": transition.event, "assignment_id": row.id, "reason": transition.reason,
-                           "at": now.isoformat()})  # fmt: skip
+            events.append(AssignmentRequeued(assignment_id=row.id, conversation_id=row.conversation_id,
+                                             reason=transition.reason or "agent away", at=now))  # fmt: skip
     return events
 
 
@@ -128,7 +129,7 @@ async def schedule_shift_ends(session: AsyncSession, now: datetime) -> None:
         )
 
 
-async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
+async def end_shifts(session: AsyncSession, now: datetime) -> list[ShiftEnded]:
     """Sign off agents whose shift has ended: offers go back at once, accepted work after the away grace
     period (counted from the shift's end, see ``requeue_absent``)."""
     rows = await session.execute(
@@ -137,7 +138,7 @@ async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
         .order_by(Agent.shift_ends_at)
         .limit(BATCH)
     )
-    events: list[Event] = []
+    events: list[ShiftEnded] = []
     for agent_id, shift, ends in list(rows):
         hours = _shift_hours(agent_id, shift)
         unchanged = (Agent.id == agent_id, Agent.shift_ends_at == ends, Agent.presence.in_(presence.ON))
@@ -164,8 +165,7 @@ async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
         requeued = await presence.hand_back_offers(session, agent_id, now)
         session.add(AuditEvent(actor="router", action="agent.presence", subject=agent_id,
                                detail={"status": "offline", "reason": "shift ended"}))  # fmt: skip
-        events.append({"type": "agent.shift_ended", "agent_id": agent_id, "requeued": requeued,
-                       "at": now.isoformat()})  # fmt: skip
+        events.append(ShiftEnded(agent_id=agent_id, requeued=requeued, at=now))
     return events
 
 
@@ -191,9 +191,9 @@ def _shift_hours(agent_id: str, shift: object) -> BusinessHours | None:
         return None
 
 
-async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[Event]:
+async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[QueueOverflowed]:
     """Work waiting longer than its queue's overflow time moves to the overflow queue."""
-    events: list[Event] = []
+    events: list[QueueOverflowed] = []
     for policy in policies.values():
         if policy.overflow_queue is None or policy.overflow_after_s is None:
             continue
@@ -210,6 +210,5 @@ async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], n
         )
         count = getattr(moved, "rowcount", 0)
         if count:
-            events.append({"type": "queue.overflowed", "from": policy.name, "to": policy.overflow_queue,
-                           "count": count, "at": now.isoformat()})  # fmt: skip
+            events.append(QueueOverflowed(from_queue=policy.name, to_queue=policy.overflow_queue, count=count, at=now))
     return events

@@ -115,7 +115,7 @@ async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True
             settings=settings,
             sessions=sessions,
             bus=bus,
-            rules=RulesOperations(classifier),
+            rules=RulesOperations(classifier, sessions),
             blobs=FileBlobStore(settings.blob_dir),
         )
         if with_router:

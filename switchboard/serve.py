@@ -65,7 +65,7 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
                     settings=settings,
                     sessions=sessions,
                     bus=bus,
-                    rules=RulesOperations(classifier),
+                    rules=RulesOperations(classifier, sessions),
                     blobs=FileBlobStore(settings.blob_dir),
                 )
                 app = create_process_app(deps, router.running, title="Switchboard router")

@@ -163,7 +163,9 @@ async def simulate(
     row = await _get(session, version)
     _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
     message = normalize(body.message, message_id=new_id(), provider="simulation")
-    return await deps.rules.simulate(session, row.document, version, message)
+    document = row.document
+    await _end_reads(session)
+    return await deps.rules.simulate(document, version, message)
 
 
 @router.post("/{version}/backtest")
@@ -181,7 +183,15 @@ async def backtest(
     active = None
     if active_version is not None:
         active = (active_version, (await _get(session, active_version)).document)
-    return await deps.rules.backtest(session, active, (version, row.document), since, until, body.limit)
+    draft = (version, row.document)
+    await _end_reads(session)
+    return await deps.rules.backtest(active, draft, since, until, body.limit)
+
+
+async def _end_reads(session: AsyncSession) -> None:
+    """End this request's transaction before the routing engine reads through its own: on SQLite every
+    transaction holds the one write lock, so a request's open one would keep the engine's waiting."""
+    await session.rollback()
 
 
 @router.post("/{version}/publish")
