@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from shared.db.models import Queue, SlaPolicyRow
+from shared.db.models import Agent, Queue, SlaPolicyRow
 from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
 from tests.api.test_problems import assert_problem
 
@@ -151,3 +151,22 @@ async def test_a_stored_sla_policy_out_of_bounds_is_skipped_and_the_message_rout
     message = await post_and_route(client, REFUND)
     assert message["decision"]["queue"] == "returns"
     assert message["decision"]["trace"]["queue"]["sla_policy"] is None
+
+
+async def test_an_agent_with_stored_hours_out_of_bounds_does_not_stop_dispatching(
+    app: FastAPI, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    nora_id, nora = await agent_client(client, NORA)
+    await everyone_offline(client)
+    waiting = await post_and_route(client, REFUND | {"sender": {"address": "+4520626262"}})
+    async with app.state.deps.sessions() as session:  # hours no API call accepts, stored by hand
+        agent = await session.get(Agent, nora_id)
+        assert agent is not None
+        agent.shift = {"tz": "Mars/Olympus", "weekly": {"someday": [["25:00", "09:00"]]}}
+        await session.commit()
+
+    with caplog.at_level(logging.ERROR, logger="router.timers"):
+        await nora.put("/v1/agents/me/presence", json={"status": "available"})
+        [offer] = await assignments(nora, wait_for=1)
+    assert offer["conversation_id"] == waiting["conversation_id"]
+    assert any(getattr(r, "agent_id", None) == nora_id for r in caplog.records), "the skipped shift is logged"
