@@ -27,13 +27,14 @@ from shared.policies import (
     SLA_TARGET_S,
     QueuePolicy,
     SlaPolicy,
+    Strategy,
+    Weekday,
     check_instant,
     hours_from_json,
 )
 from shared.schema import CHANNELS, MAX_TEXT, Channel
 
 Presence = Literal["available", "away", "offline"]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LANG = r"^[a-z]{2,3}$"
 Priority = Annotated[int, Field(ge=PRIORITY.low, le=PRIORITY.high)]
 TargetSeconds = Annotated[int, Field(ge=SLA_TARGET_S.low, le=SLA_TARGET_S.high)]
@@ -79,8 +80,9 @@ class MessageIn(_In):
     @field_validator("received_at")
     @classmethod
     def _bounded(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _refused_as_value_error(check_instant, value, "received_at",
-                                                                  now=datetime.now(UTC))  # fmt: skip
+        if value is None:
+            return None
+        return _refused_as_value_error(check_instant, value, "received_at", now=datetime.now(UTC))
 
 
 def _query_instant(value: datetime) -> datetime:
@@ -283,7 +285,7 @@ class QueueIn(_In):
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")
     description: str = Field(default="", max_length=500)
-    strategy: Literal["least_loaded", "longest_idle", "round_robin"] = "least_loaded"
+    strategy: Strategy = "least_loaded"
     offer_timeout_s: int = Field(default=120, ge=OFFER_TIMEOUT_S.low, le=OFFER_TIMEOUT_S.high)
     overflow_queue: str | None = None
     overflow_after_s: int | None = Field(default=None, ge=OVERFLOW_AFTER_S.low, le=OVERFLOW_AFTER_S.high)

@@ -21,7 +21,8 @@ from shared.errors import InvalidRequest
 DAY_S = 86_400
 Strategy = Literal["least_loaded", "longest_idle", "round_robin"]
 STRATEGIES: tuple[Strategy, ...] = ("least_loaded", "longest_idle", "round_robin")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MIDNIGHT = time(0)
 Shift = tuple[time, time]
 
@@ -239,6 +240,7 @@ __all__ = [
     "SlaPolicy",
     "Strategy",
     "UnknownStrategy",
+    "Weekday",
     "check_instant",
     "hours_from_json",
 ]
