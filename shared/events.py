@@ -11,6 +11,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 Outcome = Literal["assigned", "queued", "sticky"]
+"""What routing did with a message that needs an answer: offered to an agent, left waiting, or joined its
+conversation's open assignment."""
+FlaggedOutcome = Literal["filed", "dropped"]
+"""What routing did with a flagged auto-reply or bounce, which is never offered: filed in a queue or dropped."""
 
 
 class _Event(BaseModel):
@@ -33,15 +37,16 @@ class _Event(BaseModel):
 
 
 class MessageRouted(_Event):
-    """A message was routed: assigned to an agent, queued, or joined its conversation's open assignment."""
+    """A message was routed: assigned to an agent, queued, or joined its conversation's open assignment; a
+    flagged auto-reply or bounce is filed (``queue`` set, no assignment) or dropped (neither)."""
 
     type: Literal["message.routed"] = "message.routed"
     message_id: str
     conversation_id: str
-    assignment_id: str
-    queue: str
+    assignment_id: str | None
+    queue: str | None
     agent_id: str | None
-    outcome: Outcome
+    outcome: Outcome | FlaggedOutcome
     ruleset_version: int | None
 
 
@@ -118,6 +123,7 @@ __all__ = [
     "ROUTED_EVENT",
     "AssignmentRequeued",
     "DeadLetter",
+    "FlaggedOutcome",
     "MessageRouted",
     "Outcome",
     "QueueOverflowed",
