@@ -17,6 +17,7 @@ from shared.db.models import (
     AgentCapacity,
     Assignment,
     Contact,
+    ContactIdentity,
     Conversation,
     Decision,
     Message,
@@ -97,7 +98,15 @@ async def load_batch(session: AsyncSession, messages: Sequence[InboundMessage], 
     for chunk in _chunks(senders):
         tiers = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
         state.tiers.update((address, tier) for address, tier in tiers)
+        linked = await session.execute(_IDENTITY_TIERS.where(ContactIdentity.address.in_(chunk)))
+        state.tiers.update((address, tier) for address, tier in linked if address not in state.tiers)
     return state
+
+
+# A sender that is another address of a known contact (a chat session the visitor identified) is that contact.
+_IDENTITY_TIERS = select(ContactIdentity.address, Contact.tier).join(
+    Contact, Contact.address == ContactIdentity.contact
+)
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -106,8 +115,12 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 
 async def contact_tier(session: AsyncSession, address: str) -> str | None:
-    """A known contact's tier."""
-    return await session.scalar(select(Contact.tier).where(Contact.address == address))
+    """A known contact's tier (also for another of its addresses)."""
+    tier = await session.scalar(select(Contact.tier).where(Contact.address == address))
+    if tier is None:
+        linked = await session.execute(_IDENTITY_TIERS.where(ContactIdentity.address == address))
+        tier = next((t for _, t in linked), None)
+    return tier
 
 
 async def active_ruleset(session: AsyncSession) -> tuple[int, int, RulesetDocument] | None:

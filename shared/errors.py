@@ -48,3 +48,13 @@ class BusUnavailable(SwitchboardError):
     """The bus could not make a message durable; the caller should retry later."""
 
     code = "bus-unavailable"
+
+
+class RateLimited(SwitchboardError):
+    """The caller sent more than its allowance; ``retry_after`` says in how many seconds to try again."""
+
+    code = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

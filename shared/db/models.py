@@ -173,6 +173,20 @@ class SeenToken(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class ChatSession(Base):
+    """A web-chat visitor's session: its resume token (hashed) and what the visitor said about themselves."""
+
+    __tablename__ = "chat_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    origin: Mapped[str | None] = mapped_column(String(255), default=None)
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    identified_kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    identified: Mapped[str | None] = mapped_column(String(320), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class Conversation(Base):
     """A thread of messages from one customer that is assigned as a whole."""
 
