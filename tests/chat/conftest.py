@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
@@ -38,3 +39,10 @@ async def exchange(ws: ClientConnection, frame: dict[str, Any] | str) -> dict[st
     await ws.send(frame if isinstance(frame, str) else json.dumps(frame))
     answer: dict[str, Any] = json.loads(await ws.recv())
     return answer
+
+
+async def rule_first(admin: httpx.AsyncClient, rule: dict[str, Any]) -> None:
+    """Publish the active ruleset with ``rule`` tried first."""
+    active = (await admin.get("/v1/rulesets/active")).json()["document"]
+    version = (await admin.post("/v1/rulesets", json={"document": active | {"rules": [rule]}})).json()["version"]
+    assert (await admin.post(f"/v1/rulesets/{version}/publish")).status_code == 200

@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin
 
 from tests.api.conftest import routed
-from tests.chat.conftest import exchange, open_chat
+from tests.chat.conftest import exchange, open_chat, rule_first
 from tests.chat.server import Server, chat_settings
 
 
@@ -102,10 +102,7 @@ def test_sessions_survive_a_restart_and_only_the_tokens_hash_is_stored(tmp_path:
 
 async def test_identify_links_the_visitor_to_a_known_contact_whose_tier_the_rules_see(server: Server) -> None:
     async with server.admin() as admin:
-        active = (await admin.get("/v1/rulesets/active")).json()["document"]
-        vip_first = {"id": "vip-first", "when": 'customer.tier == "vip"', "action": {"queue": "escalations"}}
-        version = (await admin.post("/v1/rulesets", json={"document": active | {"rules": [vip_first]}})).json()
-        assert (await admin.post(f"/v1/rulesets/{version['version']}/publish")).status_code == 200
+        await rule_first(admin, {"id": "vip", "when": 'customer.tier == "vip"', "action": {"queue": "escalations"}})
         contact = {"channel": "email", "address": "Vera.Vip@Example.com", "tier": "vip"}
         assert (await admin.put("/v1/contacts", json=contact)).status_code == 200
         known, _ = await open_chat(server)
