@@ -242,3 +242,21 @@ async def test_with_no_origins_listed_only_the_gateways_own_pages_may_chat(serve
     own, _ = await open_chat(server, origin=server.http)
     await own.close()
     assert refused.value.response.status_code == 403
+
+
+def test_a_session_opened_on_one_gateway_resumes_on_another(tmp_path: Path) -> None:
+    async def visit(one: Server, two: Server) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        ws, opened = await open_chat(one)
+        await ws.close()
+        ws, resumed = await open_chat(two, resume=opened["resume_token"])
+        ack = await exchange(ws, {"type": "message", "text": "Following up on my ticket", "client_id": "f"})
+        await ws.close()
+        async with one.admin() as admin:
+            message = await routed(admin, ack["message_id"])
+        return opened, resumed, message
+
+    with Server(chat_settings(tmp_path)) as one, Server(chat_settings(tmp_path), with_router=False) as two:
+        opened, resumed, message = asyncio.run(visit(one, two))
+    assert resumed["resumed"] is True
+    assert resumed["session_id"] == opened["session_id"]
+    assert message["conversation_id"] == opened["conversation_id"]
