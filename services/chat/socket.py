@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -59,14 +60,15 @@ class ChatSocket:
 
     async def run(self, resume: str | None) -> None:
         """Check the Origin, open or resume the session, then answer frames until the visitor leaves."""
-        origin = self.ws.headers.get("origin")
-        allowed = self.settings.chat_origins
-        if not origin_allowed(
-            origin, allowed=allowed, host=self.ws.headers.get("host"), public_url=self.settings.base_url
-        ):
+        origin, host, settings = self.ws.headers.get("origin"), self.ws.headers.get("host"), self.settings
+        if not origin_allowed(origin, allowed=settings.chat_origins, host=host, public_url=settings.base_url):
             await self.ws.close(POLICY_VIOLATION)  # before the handshake completes: the browser sees 403
             return
         await self.ws.accept()
+        with contextlib.suppress(WebSocketDisconnect):  # the visitor left; nothing to answer
+            await self._serve(resume, origin)
+
+    async def _serve(self, resume: str | None, origin: str | None) -> None:
         try:
             visitor, token, resumed = await self._open(resume, origin)
         except Exception:
@@ -78,8 +80,6 @@ class ChatSocket:
         try:
             await self.ws.send_json(session_frame(visitor.session_id, token, resumed=resumed))
             await self._converse(visitor)
-        except WebSocketDisconnect:
-            pass
         finally:
             self.hub.leave(visitor.session_id, self.ws)
 
