@@ -12,6 +12,8 @@ class SwitchboardError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.headers: dict[str, str] = {}
+        """Response headers the refusal carries (``Retry-After``, or CORS for a page allowed to read it)."""
 
 
 class NotFound(SwitchboardError):
@@ -58,3 +60,4 @@ class RateLimited(SwitchboardError):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)

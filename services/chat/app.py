@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response, WebSocket
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from services.chat import sessions
@@ -17,7 +19,7 @@ from services.chat.parse import FrameInvalid, Visitor, chat_conversation_id, ide
 from services.chat.socket import ChatSocket, accept_text
 from services.chat.verify import cors_headers, origin_allowed
 from services.common import AdapterDeps, AdapterDepsDep
-from shared.errors import Forbidden, InvalidRequest, RateLimited
+from shared.errors import Forbidden, InvalidRequest, RateLimited, SwitchboardError
 
 TokenHeader = Annotated[str | None, Header(alias="X-Resume-Token", max_length=256)]
 
@@ -59,12 +61,32 @@ def widget_script() -> bytes:
     return (resources.files("services.chat") / "widget.js").read_bytes()
 
 
+class CorsRoute(APIRoute):
+    """A REST route whose refusals an allowed page may read too (its problem carries the CORS headers)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, adding CORS headers to the domain errors it raises."""
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SwitchboardError as exc:
+                deps: AdapterDeps = request.app.state.deps
+                origin = request.headers.get("origin")
+                if origin is not None and _origin_allowed(request, deps):
+                    exc.headers.update(cors_headers(origin))
+                raise
+
+        return route
+
+
 class ChatRoutes:
     """The routes of one app, sharing its hub of open sessions and allowances."""
 
     def __init__(self) -> None:
         self.hub = Hub()
-        self.router = APIRouter(prefix="/v1/chat", tags=["chat"])
+        self.router = APIRouter(prefix="/v1/chat", tags=["chat"], route_class=CorsRoute)
         self.router.add_api_websocket_route("/ws", self.socket)
         self.router.add_api_route("/widget.js", self.widget, methods=["GET"], response_class=Response)
         self.router.add_api_route(
@@ -158,15 +180,18 @@ class ChatRoutes:
 
 def _check_origin(request: Request, response: Response, deps: AdapterDeps) -> str | None:
     """Refuse a page of a disallowed origin (403); let an allowed one read the answer (CORS)."""
-    origin = request.headers.get("origin")
-    settings = deps.settings
-    if not origin_allowed(
-        origin, allowed=settings.chat_origins, host=request.headers.get("host"), public_url=settings.base_url
-    ):
+    if not _origin_allowed(request, deps):
         raise Forbidden("this page's origin may not use the chat (SWITCHBOARD_CHAT_ORIGINS)")
+    origin = request.headers.get("origin")
     if origin is not None:
         response.headers.update(cors_headers(origin))
     return origin
+
+
+def _origin_allowed(request: Request, deps: AdapterDeps) -> bool:
+    settings = deps.settings
+    origin, host = request.headers.get("origin"), request.headers.get("host")
+    return origin_allowed(origin, allowed=settings.chat_origins, host=host, public_url=settings.base_url)
 
 
 def chat_router() -> APIRouter:

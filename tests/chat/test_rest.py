@@ -109,6 +109,9 @@ async def test_cors_lets_a_listed_origin_in_and_keeps_others_out(tmp_path: Path)
                 "Origin": SHOP, "Access-Control-Request-Method": "POST",
                 "Access-Control-Request-Headers": "content-type, x-resume-token"})  # fmt: skip
             created = await browser.post("/v1/chat/sessions", headers={"Origin": SHOP})
+            stale = {"Origin": SHOP, "X-Resume-Token": "x" * 43}
+            url = f"/v1/chat/sessions/{created.json()['session_id']}/messages"
+            expired = await browser.post(url, json={"text": "hi"}, headers=stale)
             evil_preflight = await browser.options("/v1/chat/sessions", headers={"Origin": "https://evil.example"})
             evil = await browser.post("/v1/chat/sessions", headers={"Origin": "https://evil.example"})
     assert preflight.status_code == 204
@@ -116,6 +119,8 @@ async def test_cors_lets_a_listed_origin_in_and_keeps_others_out(tmp_path: Path)
     assert "x-resume-token" in preflight.headers["access-control-allow-headers"].lower()
     assert created.status_code == 201
     assert created.headers["access-control-allow-origin"] == SHOP
+    assert expired.status_code == 401
+    assert expired.headers["access-control-allow-origin"] == SHOP, "the widget can read why and start over"
     assert evil_preflight.status_code == 403
     assert evil.status_code == 403
     assert "access-control-allow-origin" not in evil.headers
