@@ -175,21 +175,29 @@
     });
   }
 
+  var creating = null;
   function restSession() {
     if (session) return Promise.resolve(session);
-    return rest("/v1/chat/sessions").then(function (r) {
+    if (creating) return creating;
+    creating = rest("/v1/chat/sessions").then(function (r) {
       if (!r.ok) throw new Error("session " + r.status);
       return r.json();
     }).then(function (s) {
       save({ session_id: s.session_id, resume_token: s.resume_token });
       ui.host.dataset.sessionId = s.session_id;
-      return identity ? restIdentify().then(function () { return session; }) : session;
+      if (identity) identified = restIdentify();
+      return identified.then(function () { return session; });
     });
+    creating.then(function () { creating = null; }, function () { creating = null; });
+    return creating;
   }
 
+  // Messages wait for the visitor's identify to be recorded, so the first one already reaches the contact.
+  var identified = Promise.resolve();
   function restIdentify() {
     var body = { email: identity.email, phone: identity.phone, name: identity.name };
-    return rest("/v1/chat/sessions/" + encodeURIComponent(session.session_id) + "/identify", body);
+    return rest("/v1/chat/sessions/" + encodeURIComponent(session.session_id) + "/identify", body)
+      .catch(function () { /* the claim is lost with the network; messages still go */ });
   }
 
   var posting = false;
@@ -197,7 +205,7 @@
     if (posting || !pending.length) return;
     posting = true;
     var item = pending[0];
-    restSession().then(function (s) {
+    identified.then(restSession).then(function (s) {
       return rest("/v1/chat/sessions/" + encodeURIComponent(s.session_id) + "/messages",
                   { text: item.text, client_id: item.client_id });
     }).then(function (r) {
@@ -214,7 +222,7 @@
     identify: function (who) {
       identity = { type: "identify", email: who.email || undefined, phone: who.phone || undefined,
                    name: who.name || undefined };
-      if (useRest) { if (session) restIdentify(); }
+      if (useRest) identified = restSession().then(restIdentify, function () { /* sent with the next session */ });
       else if (connected) socket.send(JSON.stringify(identity));
       else connect();
     },
