@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
@@ -174,7 +175,7 @@ class ChatRoutes:
         )
         verdict, wait = allowance.take(time.monotonic())
         if verdict != "ok":
-            raise RateLimited("too many requests for this chat session", retry_after=max(1, round(wait)))
+            raise RateLimited("too many requests for this chat session", retry_after=max(1, math.ceil(wait)))
         return visitor
 
 

@@ -8,6 +8,7 @@ Frames are JSON objects with a ``type``. The visitor sends ``message`` (``text``
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -182,5 +183,5 @@ def error_frame(
     frame: dict[str, object] = {"type": "error", "code": code, "detail": detail, "client_id": client_id}
     frame["retry"] = retry_after is not None
     if retry_after is not None:
-        frame["retry_after"] = round(retry_after, 1)
+        frame["retry_after"] = math.ceil(retry_after * 10) / 10  # up: a widget that waits this long gets in
     return frame

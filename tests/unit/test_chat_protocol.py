@@ -18,6 +18,7 @@ from services.chat.parse import (
     SendText,
     Visitor,
     chat_conversation_id,
+    error_frame,
     parse_frame,
     to_inbound,
 )
@@ -169,3 +170,9 @@ def test_the_hub_forgets_idle_allowances_of_closed_sessions_only() -> None:
     for _ in range(1100):
         hub.allowance("recent", per_minute=60, burst=3, now=100.0)
     assert set(hub.allowances) == {"open", "recent"}
+
+
+@given(st.floats(min_value=0.001, max_value=120))
+def test_the_wait_a_refusal_names_is_never_shorter_than_the_real_one(wait: float) -> None:
+    frame = error_frame("rate-limited", "slow down", retry_after=wait)
+    assert float(frame["retry_after"]) >= wait  # type: ignore[arg-type]
