@@ -260,3 +260,23 @@ def test_a_session_opened_on_one_gateway_resumes_on_another(tmp_path: Path) -> N
     assert resumed["resumed"] is True
     assert resumed["session_id"] == opened["session_id"]
     assert message["conversation_id"] == opened["conversation_id"]
+
+
+async def test_a_new_identify_replaces_the_link_and_simulation_sees_the_same_customer(server: Server) -> None:
+    vip = {"id": "vip", "when": 'customer.tier == "vip"', "action": {"queue": "escalations"}}
+    async with server.admin() as admin:
+        await rule_first(admin, vip)
+        version = (await admin.get("/v1/rulesets/active")).json()["version"]
+        await admin.put("/v1/contacts", json={"channel": "email", "address": "vip@example.com", "tier": "vip"})
+        ws, session = await open_chat(server)
+        await exchange(ws, {"type": "identify", "email": "vip@example.com"})
+        as_vip = {"channel": "chat", "sender": {"address": session["session_id"]}, "text": "Hello"}
+        simulated_vip = (await admin.post(f"/v1/rulesets/{version}/simulate", json={"message": as_vip})).json()
+        await exchange(ws, {"type": "identify", "email": "nobody@example.com"})
+        after = await exchange(ws, {"type": "message", "text": "Hello again", "client_id": "x"})
+        simulated_after = (await admin.post(f"/v1/rulesets/{version}/simulate", json={"message": as_vip})).json()
+        await ws.close()
+        message = await routed(admin, after["message_id"])
+    assert simulated_vip["queue"] == "escalations"
+    assert simulated_after["queue"] != "escalations"
+    assert message["decision"]["queue"] != "escalations"
