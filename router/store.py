@@ -94,19 +94,8 @@ async def load_batch(session: AsyncSession, messages: Sequence[InboundMessage], 
         session.add_all(new)
         await session.flush()  # before the messages and assignments that refer to them
         state.conversations.update((c.id, c) for c in new)
-    senders = sorted({m.sender.address for m in messages})
-    for chunk in _chunks(senders):
-        tiers = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
-        state.tiers.update((address, tier) for address, tier in tiers)
-        linked = await session.execute(_IDENTITY_TIERS.where(ContactIdentity.address.in_(chunk)))
-        state.tiers.update((address, tier) for address, tier in linked if address not in state.tiers)
+    state.tiers = await contact_tiers(session, {m.sender.address for m in messages})
     return state
-
-
-# A sender that is another address of a known contact (a chat session the visitor identified) is that contact.
-_IDENTITY_TIERS = select(ContactIdentity.address, Contact.tier).join(
-    Contact, Contact.address == ContactIdentity.contact
-)
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -115,12 +104,24 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 
 async def contact_tier(session: AsyncSession, address: str) -> str | None:
-    """A known contact's tier (also for another of its addresses)."""
-    tier = await session.scalar(select(Contact.tier).where(Contact.address == address))
-    if tier is None:
-        linked = await session.execute(_IDENTITY_TIERS.where(ContactIdentity.address == address))
-        tier = next((t for _, t in linked), None)
-    return tier
+    """A known contact's tier, found by the contact's address or any of its other identities."""
+    return (await contact_tiers(session, {address})).get(address)
+
+
+async def contact_tiers(session: AsyncSession, addresses: Iterable[str]) -> dict[str, str]:
+    """The tier of each address that belongs to a known contact: its own address, or another identity of it
+    (the phone number of a contact known by email), so one person on several channels is one customer."""
+    wanted = set(addresses)
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(wanted)):
+        rows = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
+        found.update((address, tier) for address, tier in rows)
+    rest = sorted(wanted - found.keys())
+    for chunk in _chunks(rest):
+        linked = select(ContactIdentity.address, Contact.tier).join(Contact, Contact.address == ContactIdentity.contact)
+        rows = await session.execute(linked.where(ContactIdentity.address.in_(chunk)))
+        found.update((address, tier) for address, tier in rows)
+    return found
 
 
 async def active_ruleset(session: AsyncSession) -> tuple[int, int, RulesetDocument] | None:

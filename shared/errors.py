@@ -61,3 +61,15 @@ class RateLimited(SwitchboardError):
         super().__init__(detail)
         self.retry_after = retry_after
         self.headers["Retry-After"] = str(retry_after)
+
+
+class SignatureInvalid(Forbidden):
+    """A provider webhook whose signature is missing, wrong or stale: not from the provider."""
+
+    code = "signature-invalid"
+
+
+class AdapterNotConfigured(Forbidden):
+    """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned."""
+
+    code = "adapter-not-configured"

@@ -1,7 +1,7 @@
 """web chat: visitors' sessions, each with the hash of its resume token
 
 Revision ID: 0004_chat
-Revises: 0003
+Revises: 0004_sms
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import shared.db.models
 
 revision = "0004_chat"
-down_revision = "0003"
+down_revision = "0004_sms"
 branch_labels = None
 depends_on = None
 
