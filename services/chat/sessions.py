@@ -9,11 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.chat.parse import Identify, Visitor
 from services.chat.verify import new_resume_token, resume_token_hash
-from shared.db.models import ChatSession, Contact, ContactIdentity
+from shared.db.models import CHAT_SESSION_IDENTITY, ChatSession, Contact, ContactIdentity
 from shared.errors import Unauthorized
 from shared.ids import new_id
-
-CHAT_IDENTITY = "chat_session"
 
 
 def _visitor(row: ChatSession) -> Visitor:
@@ -87,7 +85,7 @@ async def identify(sessions: async_sessionmaker[AsyncSession], visitor: Visitor,
             if link is not None:
                 await session.delete(link)
         elif link is None:
-            session.add(ContactIdentity(address=visitor.session_id, contact=contact, kind=CHAT_IDENTITY))
+            session.add(ContactIdentity(address=visitor.session_id, contact=contact, kind=CHAT_SESSION_IDENTITY))
         else:
             link.contact = contact
         await session.commit()

@@ -152,6 +152,10 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+CHAT_SESSION_IDENTITY = "chat_session"
+"""The kind of a contact identity that is a web-chat session whose visitor identified as the contact."""
+
+
 class ContactIdentity(Base):
     """Another address of a known contact (a phone number beside an email address), so one person writing
     on several channels is one customer."""

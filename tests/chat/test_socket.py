@@ -280,3 +280,21 @@ async def test_a_new_identify_replaces_the_link_and_simulation_sees_the_same_cus
     assert simulated_vip["queue"] == "escalations"
     assert simulated_after["queue"] != "escalations"
     assert message["decision"]["queue"] != "escalations"
+
+
+async def test_a_visitor_identified_by_another_identity_stays_linked_when_ops_edit_the_contact(server: Server) -> None:
+    vip = {"id": "vip", "when": 'customer.tier == "vip"', "action": {"queue": "escalations"}}
+    contact = {"channel": "email", "address": "ole@example.com", "tier": "vip", "identities": ["+4520777777"]}
+    async with server.admin() as admin:
+        await rule_first(admin, vip)
+        assert (await admin.put("/v1/contacts", json=contact)).status_code == 200
+        ws, _ = await open_chat(server)
+        await exchange(ws, {"type": "identify", "phone": "+45 20 77 77 77"})
+        edited = await admin.put("/v1/contacts", json=contact | {"identities": ["+4520777778"]})
+        ack = await exchange(ws, {"type": "message", "text": "Where is my parcel?", "client_id": "p"})
+        await ws.close()
+        message = await routed(admin, ack["message_id"])
+        shown = (await admin.get("/v1/contacts/ole@example.com")).json()
+    assert edited.json()["identities"] == ["+4520777778"]
+    assert shown["identities"] == ["+4520777778"], "chat sessions are not ops-managed identities"
+    assert message["decision"]["queue"] == "escalations"
