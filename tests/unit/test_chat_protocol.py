@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import services.chat
 from services.chat.limits import Allowance, Hub
 from services.chat.parse import (
     FrameInvalid,
@@ -24,6 +26,8 @@ from services.chat.parse import (
 )
 from services.chat.verify import new_resume_token, origin_allowed, resume_token_hash
 from shared.schema import InboundMessage
+from shared.settings import Settings
+from switchboard.bootstrap import build_app
 
 CODES = {"bad-json", "bad-frame", "unknown-type", "empty-text", "text-too-long", "address-invalid"}
 MARKED = st.text().map(lambda s: "ZQXJ" + s)
@@ -176,3 +180,18 @@ def test_the_hub_forgets_idle_allowances_of_closed_sessions_only() -> None:
 def test_the_wait_a_refusal_names_is_never_shorter_than_the_real_one(wait: float) -> None:
     frame = error_frame("rate-limited", "slow down", retry_after=wait)
     assert float(frame["retry_after"]) >= wait  # type: ignore[arg-type]
+
+
+def test_the_chat_package_exports_its_router_only() -> None:
+    assert services.chat.__all__ == ["chat_router"]
+
+
+def test_the_chat_rest_fallback_is_in_the_openapi_contract(tmp_path: Path) -> None:
+    app = build_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"), with_router=False)
+    paths = app.openapi()["paths"]
+    assert set(paths["/v1/chat/sessions"]) == {"post"}
+    assert set(paths["/v1/chat/sessions/{session_id}/messages"]) == {"post"}
+    assert set(paths["/v1/chat/sessions/{session_id}/identify"]) == {"post"}
+    assert set(paths["/v1/chat/widget.js"]) == {"get"}
+    header = paths["/v1/chat/sessions/{session_id}/messages"]["post"]["parameters"][1]
+    assert header["name"] == "X-Resume-Token"
