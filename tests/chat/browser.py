@@ -116,8 +116,8 @@ class ShopPage:
         self.port = port
         html = "<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>{}</body></html>"
         pages = {
-            "/": html.format(f'<script src="{widget_url}" data-open="true"></script>'),
-            "/rest": html.format(f'<script src="{widget_url}" data-open="true" data-transport="rest"></script>'),
+            "/": html.format(f'<script src="{widget_url}" data-open="true" async></script>'),
+            "/rest": html.format(f'<script src="{widget_url}" data-open="true" data-transport="rest" async></script>'),
         }
 
         class Handler(BaseHTTPRequestHandler):
