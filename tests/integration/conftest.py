@@ -3,7 +3,7 @@
 Fixtures (all lazily started; a run that selects no test using them starts nothing):
 
 - ``kafka_bootstrap`` (session) -> ``"127.0.0.1:PORT"``: ``$SWITCHBOARD_TEST_KAFKA_BOOTSTRAP`` when
-  set, else a single-node KRaft broker started by deploy/local/servers.py on a free port.
+  set, else a single-node KRaft broker started by deploy/local/servers on a free port.
 - ``kafka_broker`` (function) -> ``KafkaServer`` with ``stop()``, ``kill()``, ``start()``,
   ``restart()``, ``bootstrap``: same port and data across stop/start. Whatever the test leaves, the
   broker is running again after it. Skips the test when the broker is external.
@@ -42,7 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SERVERS_PY = REPO / "deploy" / "local" / "servers.py"
+SERVERS = REPO / "deploy" / "local" / "servers"
 ENV_KAFKA = "SWITCHBOARD_TEST_KAFKA_BOOTSTRAP"
 ENV_DATABASE = "SWITCHBOARD_TEST_DATABASE_URL"
 KAFKA_FIXTURES = frozenset({"kafka_bootstrap", "kafka_broker"})
@@ -55,11 +55,13 @@ def _load_servers() -> Any:
     name = "switchboard_local_servers"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SERVERS_PY)
+    spec = importlib.util.spec_from_file_location(
+        name, SERVERS / "__init__.py", submodule_search_locations=[str(SERVERS)]
+    )
     assert spec
     assert spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    sys.modules[name] = module  # its modules import each other relative to this name
     spec.loader.exec_module(module)
     return module
 
@@ -116,7 +118,7 @@ class _Infra:
                 # If this pytest dies without its teardown (killed by a CI timeout), a detached
                 # watcher stops the servers, so no broker or cluster is orphaned.
                 subprocess.run(
-                    f"setsid {shlex.quote(sys.executable)} {shlex.quote(str(SERVERS_PY))} "
+                    f"setsid {shlex.quote(sys.executable)} {shlex.quote(str(SERVERS))} "
                     f"--data-dir {shlex.quote(str(self.root))} watch {os.getpid()} "
                     ">/dev/null 2>&1 </dev/null &",
                     shell=True,

@@ -214,7 +214,7 @@ def test_kafka_log4j_writes_to_files_only() -> None:
 
 
 def test_generated_server_properties(tmp_path: Path) -> None:
-    servers = sys.modules["switchboard_local_servers"]  # deploy/local/servers.py, loaded by conftest.py
+    servers = sys.modules["switchboard_local_servers"]  # deploy/local/servers, loaded by conftest.py
     server = servers.KafkaServer(tmp_path, port=19092, controller_port=19093)
     server._write_properties()
     props = dict(
@@ -233,14 +233,17 @@ def test_generated_server_properties(tmp_path: Path) -> None:
     assert server._previous_ports() == (19092, 19093)
 
 
-def test_servers_cli_help_and_free_port() -> None:
-    script = str(DEPLOY / "local" / "servers.py")
+def test_servers_cli_help_free_port_and_status_of_nothing(tmp_path: Path) -> None:
+    script = str(DEPLOY / "local" / "servers")
     for args in (["--help"], ["kafka", "start", "--help"], ["postgres", "stop", "--help"]):
         subprocess.run([sys.executable, script, *args], check=True, capture_output=True, timeout=30)
     out = subprocess.run([sys.executable, script, "free-port", "3"], check=True, capture_output=True, text=True)
     ports = [int(p) for p in out.stdout.split()]
     assert len(set(ports)) == 3
     assert all(1024 <= p <= 65535 for p in ports)
+    status = subprocess.run([sys.executable, script, "--data-dir", str(tmp_path), "kafka", "status"],
+                            capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert (status.returncode, status.stdout.split()[:2]) == (3, ["kafka:", "stopped"])
 
 
 @pytest.mark.parametrize("script", ["deploy/local/up.sh", "deploy/local/down.sh", ".ci/install-deps.sh"])
