@@ -214,7 +214,7 @@ def test_kafka_log4j_writes_to_files_only() -> None:
 
 
 def test_generated_server_properties(tmp_path: Path) -> None:
-    servers = sys.modules["switchboard_local_servers"]  # deploy/local/servers, loaded by conftest.py
+    servers = sys.modules["switchboard_local_servers"]  # deploy/local/servers, loaded by tests/harness.py
     server = servers.KafkaServer(tmp_path, port=19092, controller_port=19093)
     server._write_properties()
     props = dict(

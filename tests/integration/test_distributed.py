@@ -21,8 +21,8 @@ from shared.ids import new_id
 from shared.normalize import conversation_key
 from shared.schema import InboundMessage, Sender
 from shared.topics import Topics
+from tests.harness import Database
 from tests.integration.cluster import HEADERS, Cluster, cluster_for
-from tests.integration.conftest import Database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -1,7 +1,7 @@
 """Local Apache Kafka (single KRaft node) and a throwaway PostgreSQL cluster for Switchboard.
 
 One implementation for ``make up``/``make down`` (deploy/local/up.sh, down.sh) and the integration
-test harness (tests/integration/conftest.py loads this package by path). Standard library only.
+test harness (tests/harness.py loads this package by path). Standard library only.
 
     python3 deploy/local/servers [--data-dir DIR] kafka fetch
     python3 deploy/local/servers [--data-dir DIR] kafka start [--port P] [--controller-port P] [--timeout S]
