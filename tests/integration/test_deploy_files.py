@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,27 @@ def compose() -> dict[str, Any]:
     return load_all(DEPLOY / "docker-compose.yml")[0]
 
 
+def kafka_pom() -> tuple[dict[str, str | None], dict[str | None, str | None]]:
+    """deploy/kafka/pom.xml's properties, and its dependencies' versions by artifact."""
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    root = ET.parse(DEPLOY / "kafka" / "pom.xml").getroot()
+    props = {p.tag.split("}")[1]: p.text for p in root.find("m:properties", ns) or []}
+    deps = {
+        d.findtext("m:artifactId", namespaces=ns): d.findtext("m:version", namespaces=ns)
+        for d in root.iterfind("m:dependencies/m:dependency", ns)
+    }
+    return props, deps
+
+
 def test_compose_runs_kafka_kraft_and_postgres(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert re.fullmatch(r"apache/kafka:3\.9\.\d+", services["kafka"]["image"])
+    kafka_version = kafka_pom()[0]["kafka.version"]
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka_version}", "compose runs the broker the tests run"
     env = services["kafka"]["environment"]
     assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert "zookeeper" not in str(compose).lower()
     assert str(env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]).lower() == "false"
     assert int(env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]) == 1
-    assert services["postgres"]["image"] == "postgres:15"
 
 
 def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
@@ -99,9 +112,13 @@ def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
 
 def test_dockerfile_is_slim_non_root_with_switchboard_entrypoint() -> None:
     text = (DEPLOY / "Dockerfile").read_text()
-    froms = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    froms = re.findall(r"^FROM\s+python:(\d+)\.(\d+)-slim\S*", text, re.M)
     assert froms
-    assert all(f == "python:3.11-slim" for f in froms)
+    assert len(froms) == len(re.findall(r"^FROM\s", text, re.M)), "every stage is a slim Python image"
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    minimum = re.fullmatch(r">=(\d+)\.(\d+)", pyproject["project"]["requires-python"])
+    assert minimum
+    assert all((int(a), int(b)) >= (int(minimum[1]), int(minimum[2])) for a, b in froms), "image Python < requires"
     users = re.findall(r"^USER\s+(\S+)", text, re.M)
     assert users
     assert users[-1].split(":")[0] not in ("root", "0")
@@ -194,15 +211,8 @@ def test_deploy_files_use_only_commands_the_cli_has(compose: dict[str, Any]) -> 
 # -- local servers ----------------------------------------------------------------------------------
 
 
-def test_kafka_pom_pins_kafka_3_9_with_a_log4j_binding() -> None:
-    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
-    root = ET.parse(DEPLOY / "kafka" / "pom.xml").getroot()
-    props = {p.tag.split("}")[1]: p.text for p in root.find("m:properties", ns) or []}
-    deps = {
-        d.findtext("m:artifactId", namespaces=ns): d.findtext("m:version", namespaces=ns)
-        for d in root.iterfind("m:dependencies/m:dependency", ns)
-    }
-    assert re.fullmatch(r"3\.9\.\d+", props["kafka.version"])
+def test_kafka_pom_resolves_the_broker_of_its_version_with_a_log4j_binding() -> None:
+    _props, deps = kafka_pom()
     assert deps["kafka_2.13"] == "${kafka.version}"
     assert "slf4j-reload4j" in deps
 

