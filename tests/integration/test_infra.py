@@ -104,6 +104,7 @@ async def test_migrated_database_is_at_the_head_revision_and_its_own(migrated_da
         await conn.close()
 
 
+@pytest.mark.slow
 async def test_broker_stop_and_restart_keeps_data(kafka_broker: Any) -> None:
     bootstrap = kafka_broker.bootstrap
     topic = await create_topic(bootstrap, partitions=1)
