@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tomllib
@@ -241,6 +242,27 @@ def test_generated_server_properties(tmp_path: Path) -> None:
     assert props["group.initial.rebalance.delay.ms"] == "0"
     assert props["log.dirs"].startswith(str(tmp_path))
     assert server._previous_ports() == (19092, 19093)
+
+
+def test_kafka_metadata_request_and_response_follow_the_wire_format() -> None:
+    wire = sys.modules["switchboard_local_servers.kafka_wire"]
+    request = wire.metadata_request()
+    (size, api_key, version, correlation) = struct.unpack_from(">ihhi", request)
+    assert (size, api_key, version, correlation) == (len(request) - 4, 3, 4, wire.CORRELATION_ID)
+
+    def string(s: str | None) -> bytes:
+        return struct.pack(">h", -1) if s is None else struct.pack(">h", len(s)) + s.encode()
+
+    brokers = struct.pack(">i", 2) + b"".join(
+        struct.pack(">i", node) + string(host) + struct.pack(">i", port) + string(rack)
+        for node, host, port, rack in [(1, "127.0.0.1", 9092, None), (2, "10.0.0.2", 9093, "r1")]
+    )
+    body = struct.pack(">ii", wire.CORRELATION_ID, 0) + brokers + string("cluster-x") + struct.pack(">i", 1)
+    assert wire.parse_metadata_response(body) == wire.Metadata(
+        "cluster-x", 1, (wire.Broker(1, "127.0.0.1", 9092), wire.Broker(2, "10.0.0.2", 9093))
+    )
+    with pytest.raises(ConnectionError):
+        wire.parse_metadata_response(struct.pack(">ii", wire.CORRELATION_ID + 1, 0) + body[8:])
 
 
 def test_servers_cli_help_free_port_and_status_of_nothing(tmp_path: Path) -> None:
