@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def test_sessions_survive_a_restart_and_only_the_tokens_hash_is_stored(tmp_path:
         after = asyncio.run(second_visit(server, before["resume_token"]))
     assert after["resumed"] is True
     assert after["session_id"] == before["session_id"]
-    with sqlite3.connect(tmp_path / "switchboard.db") as db:
+    with closing(sqlite3.connect(tmp_path / "switchboard.db")) as db:
         stored = db.execute("select token_hash from chat_sessions where id = ?", (before["session_id"],)).fetchall()
         everything = " ".join(str(v) for row in db.execute("select * from chat_sessions") for v in row)
     assert len(stored) == 1

@@ -7,14 +7,13 @@ import asyncio
 import json
 import signal
 import sqlite3
-import time
+from contextlib import closing
 from pathlib import Path
 
-import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.e2e.server import HEADERS, free_port, start, stop, wait_ready
+from tests.e2e.server import free_port, start, stop, wait_caught_up, wait_ready
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 SESSIONS, PER_SESSION = 25, 8
@@ -43,21 +42,15 @@ async def test_acked_chat_messages_survive_sigkill_and_sessions_resume(tmp_path:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         acked = [m for _, ids in visits for m in ids]
-        with sqlite3.connect(tmp_path / "sb.db") as db:
+        with closing(sqlite3.connect(tmp_path / "sb.db")) as db:
             routed_before = db.execute("select count(*) from decisions").fetchone()[0]
 
         proc = start(tmp_path, port)
         await wait_ready(base, proc)
         async with connect(f"{ws_url}?resume={visits[0][0]}") as ws:
             resumed = json.loads(await ws.recv())
-        async with httpx.AsyncClient(base_url=base, headers=HEADERS) as c:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                listed = (await c.get("/v1/messages", params={"limit": 500, "channel": "chat"})).json()
-                if len(listed) >= len(acked):
-                    break
-                await asyncio.sleep(0.2)
-        with sqlite3.connect(tmp_path / "sb.db") as db:
+        await wait_caught_up(tmp_path / "sb.db", proc)
+        with closing(sqlite3.connect(tmp_path / "sb.db")) as db:
             decisions = [r[0] for r in db.execute("select message_id from decisions")]
             conversations = db.execute("select count(*) from conversations where channel = 'chat'").fetchone()[0]
         assert len(acked) == SESSIONS * PER_SESSION
