@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from shared.db.models import Agent, Queue, SlaPolicyRow
+from shared.settings import Settings
 from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
 from tests.api.test_problems import assert_problem
 
@@ -120,15 +121,28 @@ async def test_a_backtest_window_out_of_range_is_422(client: httpx.AsyncClient) 
     assert problem["errors"][0]["loc"] == ["body", "since"]  # type: ignore[index]
 
 
+STORED_OUT_OF_BOUNDS = [
+    pytest.param({"overflow_queue": "general", "overflow_after_s": 10**12}, id="overflow-after-1e12"),
+    pytest.param({"offer_timeout_s": 0}, id="offer-timeout-0"),
+]
+
+
+@pytest.mark.parametrize("stored", STORED_OUT_OF_BOUNDS)
 async def test_a_stored_queue_out_of_bounds_is_skipped_and_the_others_go_on(
-    app: FastAPI, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    stored: dict[str, Any],
 ) -> None:
+    if stored.get("overflow_after_s", 0) > 2**31 - 1 and not settings.database_url.startswith("sqlite"):
+        stored = {"offer_timeout_s": -1}  # PostgreSQL's 32-bit column refuses the value itself: store another
     nora_id, nora = await agent_client(client, NORA)
     await everyone_offline(client)
     waiting = await post_and_route(client, REFUND)
     assert waiting["decision"]["outcome"] == "queued"
     async with app.state.deps.sessions() as session:  # as an earlier version, or a hand edit, stored it
-        session.add(Queue(name="broken", overflow_queue="general", overflow_after_s=10**12))
+        session.add(Queue(name="broken", **stored))
         await session.commit()
 
     with caplog.at_level(logging.ERROR, logger="router.store"):

@@ -25,7 +25,7 @@ from shared.events import RoutedEvent
 from shared.ids import new_id
 from shared.settings import Settings
 from switchboard.bootstrap import make_bus, shared_classifier
-from tests.integration.conftest import Database
+from tests.harness import Database
 
 pytestmark = pytest.mark.integration
 
