@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from router.classify.clean import clean_text
+from router.classify.clean import customer_text
 from router.classify.cues import analyze
 from router.classify.entities import extract_entities
 from router.classify.features import intent_text
@@ -35,8 +35,8 @@ class DefaultClassifier:
         self._intents = intents
 
     def classify(self, *, text: str, subject: str | None = None, channel: str = "email") -> Classification:
-        """Classify one message (channel is accepted for future per-channel tuning)."""
-        body = clean_text(text)
+        """Classify one message (a fax is read without its letterhead)."""
+        body = customer_text(text, channel)
         full = intent_text(body, subject)
         language, language_confidence = self._detector.detect(full if len(body) < _SHORT_TEXT else body)
         scores = self._intents.predict(full, language) if _WORD.search(full) else _NO_TEXT
