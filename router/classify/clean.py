@@ -50,8 +50,9 @@ _CLOSING = re.compile(
 )
 _HEADER_FIELD = re.compile(
     r"^\W*(?:fax|faks|telefax|tel|tlf|phone|telefon|téléphone|tél|teléfono|to|til|till|an|à|para|kime|from|fra|"
-    r"från|von|de|date|dato|datum|fecha|tarih|pages?|sider|sidor|seiten|páginas|sayfa|re|betreff|objet|asunto|"
-    r"konu|ref|attn|att|p\.?\s*\d+)\b[^\n]{0,80}?(?:[:：]|\d)|^\W*(?:致|传真|电话|页数|日期|发件人|收件人)",
+    r"från|von|de|date|dato|datum|fecha|tarih|pages?|sider|sidor|seiten|páginas|sayfa|ref|attn|att|"
+    r"p\.?\s*\d+)\b[^\n]{0,80}?(?:[:：]|\d)|^\W*(?:致|传真|电话|页数|日期|发件人|收件人)|"
+    r"^\W*(?:fax|telefax)\s*(?:transmission|message|cover|mitteilung|nachricht|meddelelse|melding|meddelande)?\W*$",
     re.IGNORECASE,
 )
 _FAX_WORD = re.compile(r"\b(?:fax|faks|telefax|tel|tlf|tél)\b|传真", re.IGNORECASE)

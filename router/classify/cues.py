@@ -20,7 +20,7 @@ from router.classify.cue_lexicon import (
 
 _MIN_CAPS_LETTERS = 12
 _CAPS_RATIO = 0.7
-_SENTIMENT_MARGIN = 0.3
+SENTIMENT_MARGIN = 0.3
 # Cues that say the customer is unhappy even without a negative word.
 _FRUSTRATION = frozenset({"legal_threat", "public_threat", "cancel_threat", "escalation", "repeat_contact", "safety"})
 _CACHE_LIMIT = 100_000
@@ -168,8 +168,8 @@ def _sentiment(counts: Counter[str], cues: tuple[str, ...]) -> tuple[str, float]
     # Politeness softens nothing: "thank you for your 'quick' reply" from an angry customer is still angry.
     positive = counts["positive"] + (0.4 * min(counts["polite"], 2) if negative == 0 else 0.0)
     score = math.tanh(0.7 * (positive - negative))
-    if score <= -_SENTIMENT_MARGIN:
+    if score <= -SENTIMENT_MARGIN:
         return "negative", score
-    if score >= _SENTIMENT_MARGIN:
+    if score >= SENTIMENT_MARGIN:
         return "positive", score
     return "neutral", score
