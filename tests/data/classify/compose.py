@@ -22,7 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 LANGS = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
 URGENCY_MARKS = (("!!", "urgent"), ("!", "high"), ("~", "low"))
-RENDERINGS = ("email", "sms", "chat", "fax")
+# A rendering's name and the channel it is labelled with: a fax twice, once badly scanned.
+RENDERINGS = (("email", "email"), ("sms", "sms"), ("chat", "chat"), ("fax", "fax"), ("fax_poor", "fax"))
 
 GREETINGS = {
     "en": ["Hi,", "Hello,", "Dear Sir or Madam,", "Hi there,", "Good morning,", "Dear customer service team,", "Hey"],
@@ -151,11 +152,11 @@ def typos(rng: random.Random, text: str, rate: float) -> str:
     return "".join(out)
 
 
-def ocr(rng: random.Random, text: str, lang: str) -> str:
-    """Fax OCR errors: look-alike glyphs, dropped characters, split words."""
+def ocr(rng: random.Random, text: str, lang: str, noise: float = 1.0) -> str:
+    """Fax OCR errors: look-alike glyphs, dropped characters, split words (``noise`` scales the rates)."""
     out: list[str] = []
     for ch in text:
-        r = rng.random()
+        r = rng.random() / noise
         if r < 0.02 and ch != "\n":
             continue
         if lang == "zh" and r < 0.05 and "\u4e00" <= ch <= "\u9fff":
@@ -205,30 +206,36 @@ def chat(rng: random.Random, lang: str, core: str) -> str:
     return text
 
 
-def fax(rng: random.Random, lang: str, core: str) -> str:
+def fax(rng: random.Random, lang: str, core: str, noise: float = 1.0) -> str:
     """The message as an OCR'd fax: letterhead, greeting, text, closing and name, with OCR errors."""
     head = LETTERHEAD[lang].format(company=rng.choice(COMPANIES))
     date = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2024"
     body = "\n\n".join([head + "\n" + date, rng.choice(GREETINGS[lang]), core, rng.choice(CLOSINGS[lang]) + "\n" + rng.choice(NAMES[lang])])
-    return ocr(rng, body, lang)
+    return ocr(rng, body, lang, noise)
 
 
-def render(lang: str, batch: str, intent: str, index: int, core: str, urgency: str, channel: str) -> dict[str, str]:
-    """One labelled record of the message in one channel's shape."""
+def fax_poor(rng: random.Random, lang: str, core: str) -> str:
+    """A badly scanned fax: twice the OCR errors."""
+    return fax(rng, lang, core, noise=2.0)
+
+
+def render(lang: str, batch: str, intent: str, index: int, core: str, urgency: str, rendering: str) -> dict[str, str]:
+    """One labelled record of the message in one rendering's shape."""
     group = f"written{batch}/{intent}/{index}"
-    rng = random.Random(zlib.crc32(f"{lang}/{group}/{channel}".encode()))
-    text = {"email": email, "sms": sms, "chat": chat, "fax": fax}[channel](rng, lang, core)
+    rng = random.Random(zlib.crc32(f"{lang}/{group}/{rendering}".encode()))
+    text = {"email": email, "sms": sms, "chat": chat, "fax": fax, "fax_poor": fax_poor}[rendering](rng, lang, core)
+    channel = dict(RENDERINGS)[rendering]
     return {"text": text, "subject": "", "channel": channel, "language": lang, "intent": intent, "urgency": urgency, "group": group}
 
 
 def main() -> None:
     """Write messages_written.jsonl next to this script."""
     records = [
-        render(lang, path.stem.removeprefix(lang), intent, index, core, urgency, channel)
+        render(lang, path.stem.removeprefix(lang), intent, index, core, urgency, rendering)
         for lang in LANGS
         for path in sorted((HERE / "written").glob(f"{lang}*.txt"))
         for intent, index, core, urgency in read_written(path)
-        for channel in RENDERINGS
+        for rendering, _ in RENDERINGS
     ]
     with (HERE / "messages_written.jsonl").open("w", encoding="utf-8") as fh:
         for record in records:
