@@ -99,8 +99,9 @@ _WEEKDAYS = (
 )
 # A delivery or fix needed by a given day: "by Friday", "inden fredag", "bis Freitag", "周五前", "cumaya kadar".
 _DEADLINE = re.compile(
-    rf"\b(?:by|before|until|inden|innen|innan|senest|till|bis|vor|avant|antes del?|para el|hanggang)\s+"
-    rf"(?:(?:next|the|på|am|le|el)\s+)?(?:{_WEEKDAYS})\b|(?:{_WEEKDAYS})'?(?:ya|e|a) kadar|bago\s+mag-?\s*(?:{_WEEKDAYS})\b|"
+    r"\b(?:by|before|inden|innen|innan|senest|senast|vor|avant|antes del?|para el|(?:muss|müssen) bis|"
+    rf"bis spätestens)\s+(?:(?:next|the|på|am|le|el)\s+)?(?:{_WEEKDAYS})\b|(?:{_WEEKDAYS})'?(?:ya|e|a) kadar|"
+    rf"bago\s+mag-?\s*(?:{_WEEKDAYS})\b|"
     r"(?:周|星期)[一二三四五六日天](?:之?前|以前)|明天(?:之?前|必须|一定)",
     re.IGNORECASE,
 )
@@ -147,7 +148,8 @@ def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...
 def urgency_level(cues: tuple[str, ...]) -> str:
     """Map fired cues to low|normal|high|urgent."""
     fired = set(cues)
-    threat = bool(fired & {"legal_threat", "public_threat"})
+    # Account fraud, medicine that has not come and debt collection cannot wait either.
+    threat = bool(fired & {"legal_threat", "public_threat", "security"})
     if "safety" in fired:
         return "urgent"
     if "time_pressure" in fired and (threat or "anger" in fired):

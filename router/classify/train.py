@@ -173,7 +173,9 @@ def evaluate(model: LinearIntentModel, held: list[Record]) -> None:
     detector = PyLangidDetector(SUPPORTED_LANGUAGES)
     predicted = predictions(model, held)
     hits = [(rec, best == rec["intent"]) for rec, best, _ in predicted]
-    lang_hits = [(r["language"], detector.detect(customer_text(r["text"], r["channel"]))[0] == r["language"]) for r in held]
+    lang_hits = [
+        (r["language"], detector.detect(customer_text(r["text"], r["channel"]))[0] == r["language"]) for r in held
+    ]
     written = [(r, ok) for r, ok in hits if is_written(r)]
     for key in ("language", "channel", "intent"):
         table = accuracy_table((r[key], ok) for r, ok in written)

@@ -45,7 +45,7 @@ INTENT_BY_INTENT_FLOOR = {
     "refund_return": 0.87,
     "technical_support": 0.77,
 }
-URGENCY_F1_FLOOR = 0.69
+URGENCY_F1_FLOOR = 0.71
 SENTIMENT_FLOOR = 0.65
 
 

@@ -30,7 +30,14 @@ GREETINGS = {
     "da": ["Hej,", "Hej med jer,", "Kære kundeservice,", "Goddag,", "Hejsa", "Til rette vedkommende,"],
     "nb": ["Hei,", "Hei dere,", "Kjære kundeservice,", "God dag,", "Hallo", "Til den det gjelder,"],
     "sv": ["Hej,", "Hej hej,", "Bästa kundtjänst,", "God dag,", "Hallå", "Till berörd person,"],
-    "de": ["Hallo,", "Guten Tag,", "Sehr geehrte Damen und Herren,", "Liebes Service-Team,", "Moin,", "Hallo zusammen,"],
+    "de": [
+        "Hallo,",
+        "Guten Tag,",
+        "Sehr geehrte Damen und Herren,",
+        "Liebes Service-Team,",
+        "Moin,",
+        "Hallo zusammen,",
+    ],
     "fr": ["Bonjour,", "Madame, Monsieur,", "Bonjour à vous,", "Bonsoir,", "Chère équipe,", "Salut,"],
     "es": ["Hola,", "Buenos días,", "Estimados señores:", "Buenas tardes,", "Hola equipo,", "A quien corresponda:"],
     "zh": ["您好，", "你好，", "客服你好：", "尊敬的客服：", "亲，", "在吗？"],
@@ -62,28 +69,96 @@ NAMES = {
     "tr": ["Elif", "Mehmet Kaya", "Zeynep Demir", "Burak", "Ayşe Çelik", "H. Şahin"],
 }
 SIGNATURES = {
-    "en": ["Sent from my iPhone", "{name}\nMarketing Manager | Brightline Ltd\nT: +44 20 7946 0321", "Get Outlook for Android"],
+    "en": [
+        "Sent from my iPhone",
+        "{name}\nMarketing Manager | Brightline Ltd\nT: +44 20 7946 0321",
+        "Get Outlook for Android",
+    ],
     "da": ["Sendt fra min iPhone", "{name}\nIndkøber, Nordlys ApS\nTlf. +45 33 12 45 67", "Hent Outlook til Android"],
     "nb": ["Sendt fra min iPhone", "{name}\nDaglig leder, Fjordlys AS\nTlf. +47 22 33 44 55", "Hent Outlook for iOS"],
-    "sv": ["Skickat från min iPhone", "{name}\nInköpare, Skärgård AB\nTel. +46 8 123 456 78", "Hämta Outlook för Android"],
-    "de": ["Von meinem iPhone gesendet", "{name}\nEinkauf | Weber GmbH\nTel. +49 30 1234567", "Gesendet von Outlook für Android"],
-    "fr": ["Envoyé de mon iPhone", "{name}\nResponsable achats – Atelier Lumière SARL\nTél. +33 1 23 45 67 89", "Obtenir Outlook pour Android"],
-    "es": ["Enviado desde mi iPhone", "{name}\nCompras · Luz del Sur S.L.\nTel. +34 912 345 678", "Obtener Outlook para Android"],
+    "sv": [
+        "Skickat från min iPhone",
+        "{name}\nInköpare, Skärgård AB\nTel. +46 8 123 456 78",
+        "Hämta Outlook för Android",
+    ],
+    "de": [
+        "Von meinem iPhone gesendet",
+        "{name}\nEinkauf | Weber GmbH\nTel. +49 30 1234567",
+        "Gesendet von Outlook für Android",
+    ],
+    "fr": [
+        "Envoyé de mon iPhone",
+        "{name}\nResponsable achats – Atelier Lumière SARL\nTél. +33 1 23 45 67 89",
+        "Obtenir Outlook pour Android",
+    ],
+    "es": [
+        "Enviado desde mi iPhone",
+        "{name}\nCompras · Luz del Sur S.L.\nTel. +34 912 345 678",
+        "Obtener Outlook para Android",
+    ],
     "zh": ["发自我的iPhone", "{name}\n采购部 | 星光贸易有限公司\n电话：+86 21 6123 4567", "发自我的华为手机"],
-    "tl": ["Sent from my iPhone", "{name}\nPurchasing | Bituin Trading Inc.\nTel. +63 2 8123 4567", "Ipinadala mula sa aking Samsung"],
-    "tr": ["iPhone'umdan gönderildi", "{name}\nSatın Alma | Yıldız Ticaret A.Ş.\nTel. +90 212 123 45 67", "Android için Outlook'u edinin"],
+    "tl": [
+        "Sent from my iPhone",
+        "{name}\nPurchasing | Bituin Trading Inc.\nTel. +63 2 8123 4567",
+        "Ipinadala mula sa aking Samsung",
+    ],
+    "tr": [
+        "iPhone'umdan gönderildi",
+        "{name}\nSatın Alma | Yıldız Ticaret A.Ş.\nTel. +90 212 123 45 67",
+        "Android için Outlook'u edinin",
+    ],
 }
 QUOTED = {
-    "en": "On Tue, 4 Jun 2024 at 09:12, Customer Service <support@shop.example> wrote:\n> Thank you for contacting us. Your invoice is attached.\n> Kind regards, the Support Team",
-    "da": "Den tir. 4. jun. 2024 kl. 09.12 skrev Kundeservice <support@shop.example>:\n> Tak for din henvendelse. Din faktura er vedhæftet.\n> Venlig hilsen Kundeservice",
-    "nb": "tir. 4. jun. 2024 kl. 09:12 skrev Kundeservice <support@shop.example>:\n> Takk for henvendelsen. Fakturaen ligger vedlagt.\n> Vennlig hilsen Kundeservice",
-    "sv": "Den tis 4 juni 2024 kl 09:12 skrev Kundtjänst <support@shop.example>:\n> Tack för ditt meddelande. Din faktura bifogas.\n> Vänliga hälsningar Kundtjänst",
-    "de": "Am Di., 4. Juni 2024 um 09:12 schrieb Kundenservice <support@shop.example>:\n> Vielen Dank für Ihre Nachricht. Ihre Rechnung finden Sie im Anhang.\n> Ihr Service-Team",
-    "fr": "Le mar. 4 juin 2024 à 09:12, Service client <support@shop.example> a écrit :\n> Merci de nous avoir contactés. Votre facture est jointe.\n> Le service client",
-    "es": "El mar, 4 jun 2024 a las 09:12, Atención al cliente <support@shop.example> escribió:\n> Gracias por contactarnos. Adjuntamos su factura.\n> Atención al cliente",
-    "zh": "在 2024年6月4日 09:12，客服中心 <support@shop.example> 写道：\n> 感谢您的来信，发票已作为附件发送。\n> 客服中心",
-    "tl": "On Tue, 4 Jun 2024 at 09:12, Customer Service <support@shop.example> wrote:\n> Salamat po sa pag-contact sa amin. Naka-attach po ang invoice ninyo.\n> Customer Service Team",
-    "tr": "4 Haz 2024 Sal, 09:12 tarihinde Müşteri Hizmetleri <support@shop.example> şunu yazdı:\n> Bizimle iletişime geçtiğiniz için teşekkürler. Faturanız ektedir.\n> Müşteri Hizmetleri",
+    "en": (
+        "On Tue, 4 Jun 2024 at 09:12, Customer Service <support@shop.example> wrote:\n"
+        "> Thank you for contacting us. Your invoice is attached.\n"
+        "> Kind regards, the Support Team"
+    ),
+    "da": (
+        "Den tir. 4. jun. 2024 kl. 09.12 skrev Kundeservice <support@shop.example>:\n"
+        "> Tak for din henvendelse. Din faktura er vedhæftet.\n"
+        "> Venlig hilsen Kundeservice"
+    ),
+    "nb": (
+        "tir. 4. jun. 2024 kl. 09:12 skrev Kundeservice <support@shop.example>:\n"
+        "> Takk for henvendelsen. Fakturaen ligger vedlagt.\n"
+        "> Vennlig hilsen Kundeservice"
+    ),
+    "sv": (
+        "Den tis 4 juni 2024 kl 09:12 skrev Kundtjänst <support@shop.example>:\n"
+        "> Tack för ditt meddelande. Din faktura bifogas.\n"
+        "> Vänliga hälsningar Kundtjänst"
+    ),
+    "de": (
+        "Am Di., 4. Juni 2024 um 09:12 schrieb Kundenservice <support@shop.example>:\n"
+        "> Vielen Dank für Ihre Nachricht. Ihre Rechnung finden Sie im Anhang.\n"
+        "> Ihr Service-Team"
+    ),
+    "fr": (
+        "Le mar. 4 juin 2024 à 09:12, Service client <support@shop.example> a écrit :\n"
+        "> Merci de nous avoir contactés. Votre facture est jointe.\n"
+        "> Le service client"
+    ),
+    "es": (
+        "El mar, 4 jun 2024 a las 09:12, Atención al cliente <support@shop.example> escribió:\n"
+        "> Gracias por contactarnos. Adjuntamos su factura.\n"
+        "> Atención al cliente"
+    ),
+    "zh": (
+        "在 2024年6月4日 09:12，客服中心 <support@shop.example> 写道：\n"
+        "> 感谢您的来信，发票已作为附件发送。\n"
+        "> 客服中心"
+    ),
+    "tl": (
+        "On Tue, 4 Jun 2024 at 09:12, Customer Service <support@shop.example> wrote:\n"
+        "> Salamat po sa pag-contact sa amin. Naka-attach po ang invoice ninyo.\n"
+        "> Customer Service Team"
+    ),
+    "tr": (
+        "4 Haz 2024 Sal, 09:12 tarihinde Müşteri Hizmetleri <support@shop.example> şunu yazdı:\n"
+        "> Bizimle iletişime geçtiğiniz için teşekkürler. Faturanız ektedir.\n"
+        "> Müşteri Hizmetleri"
+    ),
 }
 FOOTERS = {
     "en": "This e-mail and any attachments are confidential and intended solely for the addressee.",
@@ -93,19 +168,64 @@ FOOTERS = {
     "tr": "Bu e-posta ve ekleri gizlidir ve yalnızca alıcısına yöneliktir.",
 }
 LETTERHEAD = {
-    "en": "{company}\n12 High Street, Leeds LS1 4HT\nTel 0113 496 0000  Fax 0113 496 0001\nFAX TO: Customer Service    Pages: 1",
+    "en": (
+        "{company}\n"
+        "12 High Street, Leeds LS1 4HT\n"
+        "Tel 0113 496 0000  Fax 0113 496 0001\n"
+        "FAX TO: Customer Service    Pages: 1"
+    ),
     "da": "{company}\nVestergade 12, 8000 Aarhus\nTlf. 86 12 34 56  Fax 86 12 34 57\nTIL: Kundeservice    Sider: 1",
     "nb": "{company}\nStorgata 12, 0155 Oslo\nTlf. 22 12 34 56  Faks 22 12 34 57\nTIL: Kundeservice    Sider: 1",
     "sv": "{company}\nStorgatan 12, 111 51 Stockholm\nTel. 08-123 456  Fax 08-123 457\nTILL: Kundtjänst    Sidor: 1",
     "de": "{company}\nHauptstraße 12, 10115 Berlin\nTel. 030 123456  Fax 030 123457\nAN: Kundenservice    Seiten: 1",
-    "fr": "{company}\n12 rue de la République, 69002 Lyon\nTél. 04 72 12 34 56  Fax 04 72 12 34 57\nÀ : Service client    Pages : 1",
-    "es": "{company}\nCalle Mayor 12, 28013 Madrid\nTel. 912 345 678  Fax 912 345 679\nPARA: Atención al cliente    Páginas: 1",
+    "fr": (
+        "{company}\n"
+        "12 rue de la République, 69002 Lyon\n"
+        "Tél. 04 72 12 34 56  Fax 04 72 12 34 57\n"
+        "À : Service client    Pages : 1"
+    ),
+    "es": (
+        "{company}\n"
+        "Calle Mayor 12, 28013 Madrid\n"
+        "Tel. 912 345 678  Fax 912 345 679\n"
+        "PARA: Atención al cliente    Páginas: 1"
+    ),
     "zh": "{company}\n上海市南京西路12号\n电话 021-61234567  传真 021-61234568\n致：客服部    页数：1",
-    "tl": "{company}\n12 Ayala Ave., Makati City\nTel. (02) 8123 4567  Fax (02) 8123 4568\nTO: Customer Service    Pages: 1",
-    "tr": "{company}\nAtatürk Cad. No:12, Kadıköy / İstanbul\nTel. 0216 123 45 67  Faks 0216 123 45 68\nKİME: Müşteri Hizmetleri    Sayfa: 1",
+    "tl": (
+        "{company}\n"
+        "12 Ayala Ave., Makati City\n"
+        "Tel. (02) 8123 4567  Fax (02) 8123 4568\n"
+        "TO: Customer Service    Pages: 1"
+    ),
+    "tr": (
+        "{company}\n"
+        "Atatürk Cad. No:12, Kadıköy / İstanbul\n"
+        "Tel. 0216 123 45 67  Faks 0216 123 45 68\n"
+        "KİME: Müşteri Hizmetleri    Sayfa: 1"
+    ),
 }
-COMPANIES = ["NORDIC SUPPLY", "Brightline Ltd", "Weber GmbH", "Atelier Lumière", "Luz del Sur S.L.", "星光贸易", "Yıldız A.Ş."]
-OCR_SWAPS = {"o": "0", "l": "1", "i": "l", "e": "c", "a": "o", "s": "5", "m": "rn", "n": "ri", "g": "q", "t": "f", "h": "b"}
+COMPANIES = [
+    "NORDIC SUPPLY",
+    "Brightline Ltd",
+    "Weber GmbH",
+    "Atelier Lumière",
+    "Luz del Sur S.L.",
+    "星光贸易",
+    "Yıldız A.Ş.",
+]
+OCR_SWAPS = {
+    "o": "0",
+    "l": "1",
+    "i": "l",
+    "e": "c",
+    "a": "o",
+    "s": "5",
+    "m": "rn",
+    "n": "ri",
+    "g": "q",
+    "t": "f",
+    "h": "b",
+}
 KEY_NEIGHBOURS = {"a": "s", "e": "r", "i": "o", "o": "p", "n": "m", "r": "t", "s": "d", "t": "y", "u": "i", "l": "k"}
 
 
@@ -210,7 +330,14 @@ def fax(rng: random.Random, lang: str, core: str, noise: float = 1.0) -> str:
     """The message as an OCR'd fax: letterhead, greeting, text, closing and name, with OCR errors."""
     head = LETTERHEAD[lang].format(company=rng.choice(COMPANIES))
     date = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2024"
-    body = "\n\n".join([head + "\n" + date, rng.choice(GREETINGS[lang]), core, rng.choice(CLOSINGS[lang]) + "\n" + rng.choice(NAMES[lang])])
+    body = "\n\n".join(
+        [
+            head + "\n" + date,
+            rng.choice(GREETINGS[lang]),
+            core,
+            rng.choice(CLOSINGS[lang]) + "\n" + rng.choice(NAMES[lang]),
+        ]
+    )
     return ocr(rng, body, lang, noise)
 
 
@@ -225,7 +352,15 @@ def render(lang: str, batch: str, intent: str, index: int, core: str, urgency: s
     rng = random.Random(zlib.crc32(f"{lang}/{group}/{rendering}".encode()))
     text = {"email": email, "sms": sms, "chat": chat, "fax": fax, "fax_poor": fax_poor}[rendering](rng, lang, core)
     channel = dict(RENDERINGS)[rendering]
-    return {"text": text, "subject": "", "channel": channel, "language": lang, "intent": intent, "urgency": urgency, "group": group}
+    return {
+        "text": text,
+        "subject": "",
+        "channel": channel,
+        "language": lang,
+        "intent": intent,
+        "urgency": urgency,
+        "group": group,
+    }
 
 
 def main() -> None:

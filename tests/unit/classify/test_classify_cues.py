@@ -184,3 +184,25 @@ def test_polite_words_do_not_make_an_angry_message_positive(classifier: DefaultC
 def test_a_shop_that_cannot_take_payments_is_urgent_business(classifier: DefaultClassifier) -> None:
     text = "Our card terminal shows offline and we can't take payments in the shop."
     assert classifier.classify(text=text).urgency in {"high", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My account was hacked and someone ordered with my card",
+        "Min konto er blevet hacket",
+        "Mein Konto wurde gehackt",
+        "My insulin still hasn't arrived",
+        "I got a letter from a debt collector about an invoice I paid",
+        "Der kommer gnister fra stikket",
+    ],
+)
+def test_fraud_medicine_debt_collection_and_sparks_raise_urgency(classifier: DefaultClassifier, text: str) -> None:
+    assert classifier.classify(text=text).urgency in {"high", "urgent"}
+
+
+def test_out_of_office_until_monday_is_not_a_deadline(classifier: DefaultClassifier) -> None:
+    assert (
+        classifier.classify(text="I am out of the office until Monday with limited access to email.").urgency
+        == "normal"
+    )
