@@ -48,3 +48,15 @@ class BusUnavailable(SwitchboardError):
     """The bus could not make a message durable; the caller should retry later."""
 
     code = "bus-unavailable"
+
+
+class SignatureInvalid(Forbidden):
+    """A provider webhook whose signature is missing, wrong or stale: not from the provider."""
+
+    code = "signature-invalid"
+
+
+class AdapterNotConfigured(Forbidden):
+    """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned."""
+
+    code = "adapter-not-configured"
