@@ -12,14 +12,14 @@ from router.classify.train import data_digest, is_first_set, is_held_back, is_wr
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "classify"
 # Measured on the held-back split (whole source messages never seen in training, with every translation
-# and channel rendering of a hand-written one): 76.1% overall, 74.8% on the part from messages.jsonl (85.5%
+# and channel rendering of a hand-written one): 75.9% overall, 74.8% on the part from messages.jsonl (85.5%
 # before the hand-written messages joined the training set: the model now fits real phrasing better and
-# the generated set's slot-filled phrasing less), 67.9% on the hand-written part, lowest language es 73.1%.
+# the generated set's slot-filled phrasing less), 67.9% on the hand-written part, lowest language es 72.3%.
 # Floors sit a few points below so that a retrain on changed data does not fail for noise.
 OVERALL_FLOOR = 0.73
 FIRST_SET_FLOOR = 0.71
 WRITTEN_FLOOR = 0.64
-PER_LANGUAGE_FLOOR = 0.70
+PER_LANGUAGE_FLOOR = 0.69
 # The temperature is fitted on the held-back hand-written messages: their mean confidence is their accuracy.
 CALIBRATION_GAP = 0.03
 
