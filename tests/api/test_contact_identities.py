@@ -16,8 +16,8 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path, twilio_auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL)
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url=database_url, twilio_auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL)
 
 
 async def vip_rule(client: httpx.AsyncClient) -> None:

@@ -73,9 +73,9 @@ def twilio() -> FakeTwilio:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path, twilio_auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL, mms_fetch=True,
-                         attachment_max_bytes=10_000)  # fmt: skip
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url=database_url, twilio_auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL,
+                         mms_fetch=True, attachment_max_bytes=10_000)  # fmt: skip
 
 
 @pytest.fixture

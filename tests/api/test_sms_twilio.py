@@ -27,9 +27,14 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database_url: str) -> Settings:
     """Embedded settings with Twilio's auth token and the public URL Twilio calls."""
-    return make_settings(tmp_path, twilio_auth_token="twilio-auth-token-0123456789abcdef", public_url=PUBLIC_URL)
+    return make_settings(
+        tmp_path,
+        database_url=database_url,
+        twilio_auth_token="twilio-auth-token-0123456789abcdef",
+        public_url=PUBLIC_URL,
+    )
 
 
 async def test_signed_sms_is_answered_with_empty_twiml_and_routed(client: httpx.AsyncClient) -> None:

@@ -25,9 +25,9 @@ LONG = ("Hej, jeg har bestilt en jakke for to uger siden, ordre 554433, ",
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database_url: str) -> Settings:
     """Embedded settings with Vonage's signature secret."""
-    return make_settings(tmp_path, vonage_signature_secret=VONAGE_SECRET)
+    return make_settings(tmp_path, database_url=database_url, vonage_signature_secret=VONAGE_SECRET)
 
 
 @pytest.mark.parametrize("method", ["md5hash", "md5", "sha1", "sha256", "sha512"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,7 @@ from tests.api.sms_support import (
     vonage_params,
     vonage_signed,
 )
-from tests.e2e.server import free_port, start, stop, wait_ready
+from tests.e2e.server import free_port, start, stop, wait_caught_up, wait_ready
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
@@ -82,10 +81,7 @@ async def test_accepted_sms_survive_sigkill_and_are_routed_exactly_once(
             for i in range(CONCAT_COUNT):
                 assert (await c.post(VONAGE_PATH, json=vonage_signed(concat_part(i, 2)))).status_code == 204
         expected = {("twilio", sid) for sid in accepted} | {("vonage", f"0A{i:04d}0001") for i in range(CONCAT_COUNT)}
-        deadline = time.monotonic() + 60
-        while len(routed_sms(tmp_path / "sb.db")) < len(expected) and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        await asyncio.sleep(0.5)  # time for a wrongly repeated routing to show
+        await wait_caught_up(tmp_path / "sb.db", proc)
         routed = routed_sms(tmp_path / "sb.db")
         assert len(accepted) == TWILIO_COUNT
         assert sorted(routed) == sorted(expected), "every accepted SMS routed, none twice, each long SMS as one"

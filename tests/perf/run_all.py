@@ -17,6 +17,7 @@ BENCHES = [
     "bench_ingest.py",
     "bench_ocr.py",
     "bench_twilio.py",
+    "bench_chat.py",
 ]
 
 
