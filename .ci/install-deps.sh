@@ -2,8 +2,7 @@
 # Install what the test suite needs on a fresh Debian 12 machine, only when it is missing:
 # python3 venv support, PostgreSQL server binaries, a JDK (17+), Maven, Chromium, Tesseract OCR with the
 # language data of the ten languages Switchboard serves (fax-to-email) and the fonts the fax tests draw with;
-# then pre-fetch the
-# Kafka broker's jars from Maven Central so that the first integration test does not wait for it.
+# then pre-fetch the Kafka broker's jars from Maven Central so that the first integration test does not wait for it.
 # Idempotent and quiet: prints one line per thing it installs, the apt/mvn output only on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
