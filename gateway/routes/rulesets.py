@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -10,11 +11,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.deps import AdminDep, DepsDep, SessionDep, SupervisorDep
+from gateway.deps import AdminDep, DepsDep, GatewayDeps, SessionDep, SupervisorDep
 from gateway.routes.messages import normalize
 from gateway.schemas import MessageIn
 from shared.auth import Principal
-from shared.db.models import AuditEvent, Queue, Ruleset, RulesetActivation
+from shared.db.models import Agent, AuditEvent, Queue, Ruleset, RulesetActivation, SlaPolicyRow
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
@@ -66,8 +67,14 @@ async def _get(session: AsyncSession, version: int) -> Ruleset:
     return row
 
 
-async def _queues(session: AsyncSession) -> list[str]:
-    return list(await session.scalars(select(Queue.name)))
+async def _validate(
+    session: AsyncSession, deps: GatewayDeps, document: Mapping[str, object]
+) -> list[dict[str, object]]:
+    """Every error in a document, checked against the queues, SLA policies and agents' skills that exist."""
+    queues = list(await session.scalars(select(Queue.name)))
+    policies = list(await session.scalars(select(SlaPolicyRow.name)))
+    skills = {name for row in await session.scalars(select(Agent.skills)) if isinstance(row, dict) for name in row}
+    return deps.rules.validate(document, queues, known_sla_policies=policies, known_skills=skills)
 
 
 @router.get("")
@@ -85,7 +92,7 @@ async def history(_: SupervisorDep, session: SessionDep) -> dict[str, object]:
 @router.post("", status_code=201)
 async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
     """Save a new draft version; the answer lists its validation errors (a draft may have some)."""
-    errors = deps.rules.validate(body.document, await _queues(session))
+    errors = await _validate(session, deps, body.document)
     _refuse_unreadable(errors)
     version = (await session.scalar(select(func.max(Ruleset.version))) or 0) + 1
     now = datetime.now(UTC)
@@ -130,7 +137,7 @@ async def update_draft(
     row = await _get(session, version)
     if row.status != "draft":
         raise Conflict(f"version {version} is {row.status}; create a new draft instead")
-    errors = deps.rules.validate(body.document, await _queues(session))
+    errors = await _validate(session, deps, body.document)
     _refuse_unreadable(errors)
     row.document, row.note, row.updated_at = body.document, body.note or row.note, datetime.now(UTC)
     session.add(AuditEvent(actor=principal.actor, action="ruleset.update", subject=str(version)))
@@ -141,7 +148,7 @@ async def update_draft(
 @router.post("/validate")
 async def validate_document(document: Document, _: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
     """Check a document without saving it: compile errors with positions, unknown fields and queues."""
-    errors = deps.rules.validate(document, await _queues(session))
+    errors = await _validate(session, deps, document)
     return {"valid": not errors, "errors": errors}
 
 
@@ -149,7 +156,7 @@ async def validate_document(document: Document, _: AdminDep, session: SessionDep
 async def validate_version(version: int, _: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
     """Check a saved version."""
     row = await _get(session, version)
-    errors = deps.rules.validate(row.document, await _queues(session))
+    errors = await _validate(session, deps, row.document)
     return {"version": version, "valid": not errors, "errors": errors}
 
 
@@ -159,7 +166,7 @@ async def simulate(
 ) -> dict[str, object]:
     """Route one message on paper under this version: the full decision trace; nothing is stored."""
     row = await _get(session, version)
-    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    _refuse_invalid(await _validate(session, deps, row.document))
     message = normalize(body.message, message_id=new_id(), provider="simulation")
     return await deps.rules.simulate(session, row.document, version, message)
 
@@ -170,7 +177,7 @@ async def backtest(
 ) -> dict[str, object]:
     """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
     row = await _get(session, version)
-    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    _refuse_invalid(await _validate(session, deps, row.document))
     until = body.until or datetime.now(UTC)
     since = body.since or until - timedelta(days=7)
     if since >= until:
@@ -186,7 +193,7 @@ async def backtest(
 async def publish(version: int, principal: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
     """Make this version active, atomically; every router uses it for its next message, no restart."""
     row = await _get(session, version)
-    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    _refuse_invalid(await _validate(session, deps, row.document))
     return await _activate(session, row, principal, "publish")
 
 
