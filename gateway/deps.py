@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.limits import LoginFailures, RequestLimits
 from gateway.ports import RulesOps
 from shared.auth import Principal, Role, hash_token
 from shared.blobs import BlobStore
@@ -33,9 +34,15 @@ class GatewayDeps:
     rules: RulesOps
     blobs: BlobStore
     extra_ready: list[Callable[[], bool]] = field(default_factory=list)
+    limits: RequestLimits = field(init=False)
+    login_failures: LoginFailures = field(init=False)
     _keys: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
     _lookups: dict[str, asyncio.Future[Principal | None]] = field(default_factory=dict)
     _generation: int = 0
+
+    def __post_init__(self) -> None:
+        self.limits = RequestLimits(self.settings.rate_limits)
+        self.login_failures = LoginFailures(self.settings.auth_failures_per_minute)
 
     async def authenticate(self, token: str) -> Principal | None:
         """Find the principal for a bearer token; cached briefly so ingest does not hit the DB per call.
@@ -105,10 +112,22 @@ async def principal_of(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
-    principal = await deps_of(request).authenticate(token.strip())
+    deps = deps_of(request)
+    address = client_address(request)
+    deps.login_failures.check(address)
+    principal = await deps.authenticate(token.strip())
     if principal is None:
+        deps.login_failures.failed(address)
+        request.state.auth_failed = True
         raise Unauthorized("the API key is not valid")
+    request.state.principal = principal
+    deps.limits.admit(principal)
     return principal
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (behind a proxy, uvicorn's --forwarded-allow-ips makes it the client's)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def require(*roles: Role) -> Callable[..., object]:

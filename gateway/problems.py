@@ -19,6 +19,7 @@ from shared.errors import (
     Forbidden,
     InvalidRequest,
     NotFound,
+    RateLimited,
     SwitchboardError,
     Unauthorized,
 )
@@ -32,6 +33,7 @@ STATUS: dict[type[SwitchboardError], int] = {
     Unauthorized: 401,
     Forbidden: 403,
     BusUnavailable: 503,
+    RateLimited: 429,
 }
 
 
@@ -62,7 +64,10 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SwitchboardError)
     status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 400)
     extra = {"errors": exc.errors} if exc.errors is not None else {}
-    return problem(status, type(exc).__name__, exc.detail, code=exc.code, **extra)
+    response = problem(status, type(exc).__name__, exc.detail, code=exc.code, **extra)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.auth import Role
 from shared.schema import CHANNELS, MAX_TEXT, Channel
@@ -16,8 +16,29 @@ Presence = Literal["available", "away", "offline"]
 LANG = r"^[a-z]{2,3}$"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
+
+
 class _In(BaseModel):
+    """Every request body: no unknown fields, surrounding whitespace stripped, no control characters.
+
+    NUL and the other C0/C1 control characters are refused in every string (422), everywhere alike;
+    tab, newline and carriage return only where the field says it is multi-line (``_multiline``).
+    """
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    _multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                raise ValueError("control characters (such as NUL) are not allowed")
+            if info.field_name not in cls._multiline and _LINE_BREAKS.search(value):
+                raise ValueError("line breaks and tabs are not allowed in this field")
+        return value
 
 
 class SenderIn(_In):
@@ -34,10 +55,11 @@ class MessageIn(_In):
     sender: SenderIn
     recipient: str | None = Field(default=None, max_length=320)
     subject: str | None = Field(default=None, max_length=1000)
-    text: str = Field(max_length=MAX_TEXT)
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="Not empty or only whitespace.")
     external_id: str | None = Field(default=None, min_length=1, max_length=255)
     thread_id: str | None = Field(default=None, max_length=512)
     received_at: datetime | None = None
+    _multiline: ClassVar[frozenset[str]] = frozenset({"text", "subject"})
 
     @field_validator("received_at")
     @classmethod

@@ -32,6 +32,12 @@ class InvalidRequest(SwitchboardError):
     code = "invalid-request"
 
 
+class IdempotencyKeyReused(InvalidRequest):
+    """An Idempotency-Key (or provider external_id) already named a request with a different body."""
+
+    code = "idempotency-key-reused"
+
+
 class Unauthorized(SwitchboardError):
     """No key, or a key that is not valid."""
 
@@ -48,3 +54,13 @@ class BusUnavailable(SwitchboardError):
     """The bus could not make a message durable; the caller should retry later."""
 
     code = "bus-unavailable"
+
+
+class RateLimited(SwitchboardError):
+    """Too many requests from one key (or failed logins from one address); retry after ``retry_after`` s."""
+
+    code = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

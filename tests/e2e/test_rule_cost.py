@@ -48,7 +48,8 @@ async def test_healthz_answers_while_the_worst_rule_is_simulated_and_routed(tmp_
             document: dict[str, Any] = (await c.get("/v1/rulesets/active")).json()["document"]
             document["rules"] = [{"id": "worst", "when": WORST, "action": {"queue": "billing"}}, *document["rules"]]
             r = await c.post("/v1/rulesets", json={"document": document})
-            assert r.status_code == 201 and r.json()["valid"], r.text
+            assert r.status_code == 201, r.text
+            assert r.json()["valid"], r.text
             version = r.json()["version"]
             assert (await c.post(f"/v1/rulesets/{version}/publish")).status_code == 200
             message = {"channel": "sms", "sender": {"address": "+4520000000"}, "text": "x" * 20_000}
@@ -69,7 +70,9 @@ async def test_healthz_answers_while_the_worst_rule_is_simulated_and_routed(tmp_
         assert decided["rule_id"] != "worst"
         assert decided["tried"][0] == {"rule_id": "worst", "result": "error", "error": decided["tried"][0]["error"]}
         # The bar: /healthz within 100 ms, measured against this machine's own baseline.
-        print(f"healthz p95: baseline {p95(baseline) * 1000:.1f} ms, worst rule running {p95(under_load) * 1000:.1f} ms")
+        print(
+            f"healthz p95: baseline {p95(baseline) * 1000:.1f} ms, worst rule running {p95(under_load) * 1000:.1f} ms"
+        )
         assert p95(under_load) < p95(baseline) + 0.1, (p95(baseline), p95(under_load))
     finally:
         stop(proc)
