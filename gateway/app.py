@@ -36,6 +36,7 @@ def create_app(settings: Settings, deps_factory: DepsFactory, *, routers: Sequen
     )
     problems.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
     for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):
         app.include_router(module.router)
     for extra in routers:

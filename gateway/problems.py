@@ -100,6 +100,30 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(exc_type, handler)
 
 
+class HeaderLimit:
+    """Refuse requests with more than ``count`` header lines or ``size`` header bytes in all: 431.
+
+    The HTTP server bounds what it parses first (uvicorn's h11 buffer, set to the same size); this holds
+    whatever server runs the app, and bounds the count, which the servers do not.
+    """
+
+    def __init__(self, app: ASGIApp, *, size: int, count: int) -> None:
+        self.app, self.size, self.count = app, size, count
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = scope.get("headers", [])
+            if len(headers) > self.count or sum(len(k) + len(v) + 4 for k, v in headers) > self.size:
+                detail = f"at most {self.count} headers and {self.size} bytes of them"
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1009})
+                    return
+                response = problem(431, "Request headers too large", detail, code="headers-too-large")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class BodyLimit:
     """Refuse request bodies over ``limit`` bytes with 413, checking both Content-Length and the stream."""
 

@@ -35,6 +35,8 @@ def _config(app: FastAPI, settings: Settings, port: int) -> uvicorn.Config:
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=10,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        server_header=False,
     )
 
 

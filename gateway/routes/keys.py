@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, DepsDep, SessionDep
 from gateway.schemas import ApiKeyCreated, ApiKeyIn
 from shared.auth import generate_key
 from shared.db.models import Agent, ApiKey, AuditEvent
-from shared.errors import InvalidRequest, NotFound
+from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"])
@@ -53,6 +54,13 @@ async def list_keys(_: AdminDep, session: SessionDep) -> list[dict[str, object]]
     ]
 
 
+async def _keep_an_admin(session: AsyncSession, revoking: str) -> None:
+    """Refuse to revoke the last active admin key: nobody could manage keys any more (409)."""
+    others = select(ApiKey.id).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None), ApiKey.id != revoking)
+    if (await session.scalars(others.limit(1).with_for_update())).first() is None:
+        raise Conflict("this is the last active admin key; create another admin key before revoking it")
+
+
 @router.delete("/{key_id}", status_code=204)
 async def revoke_key(key_id: str, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Response:
     """Revoke a key; it stops working within seconds on every gateway."""
@@ -60,6 +68,8 @@ async def revoke_key(key_id: str, principal: AdminDep, session: SessionDep, deps
     if row is None:
         raise NotFound("no such key")
     if row.revoked_at is None:
+        if row.role == "admin":
+            await _keep_an_admin(session, key_id)
         row.revoked_at = datetime.now(UTC)
         session.add(AuditEvent(actor=principal.actor, action="api_key.revoke", subject=key_id))
         await session.commit()
