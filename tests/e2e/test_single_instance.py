@@ -24,7 +24,9 @@ async def test_second_run_on_the_same_files_refuses_and_the_first_keeps_its_admi
         assert second.returncode == 1
         assert b"already running" in second.stderr
         async with httpx.AsyncClient(base_url=base, headers=HEADERS) as c:
-            assert (await c.get("/v1/queues")).status_code == 200
+            r = await c.get("/v1/queues")
+            assert r.status_code == 200
+            assert "server" not in r.headers  # no banner from uvicorn either
     finally:
         stop(first)
     again = start(tmp_path, port)  # the lock went with the first process
