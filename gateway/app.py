@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from gateway import docs, problems
+from gateway import contract, docs, problems
 from gateway.access import AccessLog
 from gateway.deps import GatewayDeps
 from gateway.routes import agents, assignments, config, health, keys, messages, metrics, queues, rulesets
@@ -39,6 +39,7 @@ def create_app(settings: Settings, deps_factory: DepsFactory, *, routers: Sequen
     )
     problems.install(app)
     docs.install(app)
+    contract.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
     app.add_middleware(AccessLog)  # outermost: every answer, refusals included, gets its headers and log line

@@ -72,7 +72,10 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), code=f"http-{exc.status_code}")
+    response = problem(exc.status_code, str(exc.detail), str(exc.detail), code=f"http-{exc.status_code}")
+    for name, value in (exc.headers or {}).items():  # `Allow` on 405, above all
+        response.headers[name] = value
+    return response
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:

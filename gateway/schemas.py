@@ -320,3 +320,164 @@ class TransferIn(_In):
     queue: str | None = None
     agent_id: str | None = None
     reason: str | None = Field(default=None, max_length=500)
+
+
+class Health(BaseModel):
+    """The process is alive."""
+
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Whether the database, the bus and this process's router answer."""
+
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, bool]
+
+
+class PresenceOut(BaseModel):
+    """The presence now, and how many un-accepted offers went back to their queues."""
+
+    status: Presence
+    requeued: int
+
+
+class ApiKeyOut(BaseModel):
+    """A key without its secret."""
+
+    id: str
+    prefix: str
+    role: Role
+    agent_id: str | None
+    name: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class RulesetSummary(BaseModel):
+    """One ruleset version: its state, who made it and when."""
+
+    version: int
+    status: Literal["draft", "published"]
+    active: bool
+    note: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class RulesetOut(RulesetSummary):
+    """One version with its document."""
+
+    document: dict[str, Any]
+
+
+class ActivationOut(BaseModel):
+    """A publish or a rollback."""
+
+    version: int
+    action: Literal["publish", "rollback"]
+    actor: str
+    at: datetime
+
+
+class RulesetHistory(BaseModel):
+    """Every version and the latest activations."""
+
+    active_version: int | None
+    versions: list[RulesetSummary]
+    activations: list[ActivationOut]
+
+
+class RuleProblem(BaseModel):
+    """One problem in a ruleset: of the document's structure, or of one rule (with its position)."""
+
+    kind: Literal["document", "rule"]
+    rule_id: str | None
+    message: str
+    line: int | None
+    column: int | None
+    field: str | None
+    location: list[str | int] | None = None
+
+
+class DraftSaved(BaseModel):
+    """A saved draft and the problems it still has (a draft may have some; publishing needs none)."""
+
+    version: int
+    status: Literal["draft"]
+    valid: bool
+    errors: list[RuleProblem]
+
+
+class ValidationOut(BaseModel):
+    """Whether a document can be published, and every problem in it."""
+
+    version: int | None = None
+    valid: bool
+    errors: list[RuleProblem]
+
+
+class SimulationOut(BaseModel):
+    """Where one message would go under a version, with the full decision trace."""
+
+    version: int
+    queue: str
+    priority: int
+    agent_id: str | None
+    trace: dict[str, Any]
+
+
+class BacktestWindow(BaseModel):
+    """The replayed window (ISO 8601)."""
+
+    since: str
+    until: str
+
+
+class QueueCount(BaseModel):
+    """Messages per queue under the active ruleset and under the draft."""
+
+    queue: str
+    active: int
+    draft: int
+    change: int
+
+
+class Move(BaseModel):
+    """A message that would go elsewhere under the draft."""
+
+    message_id: str
+    conversation_id: str
+    from_: str | None = Field(alias="from")
+    to: str
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class BacktestOut(BaseModel):
+    """Stored messages replayed under the active ruleset and a draft."""
+
+    window: BacktestWindow
+    messages: int
+    active_version: int | None
+    draft_version: int
+    per_queue: list[QueueCount]
+    moved: int
+    moves: list[Move]
+
+
+class Activated(BaseModel):
+    """The version every router now uses."""
+
+    version: int
+    active: Literal[True]
+    action: Literal["publish", "rollback"]
+
+
+class ContactOut(BaseModel):
+    """A known customer as stored (the address normalized)."""
+
+    address: str
+    tier: str
+    name: str | None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from gateway.deps import AdminDep, SessionDep, SupervisorDep
-from gateway.schemas import ContactIn, SlaPolicyIn
+from gateway.schemas import ContactIn, ContactOut, SlaPolicyIn
 from shared.db.models import AuditEvent, Contact, SlaPolicyRow
 from shared.errors import InvalidRequest
 from shared.normalize import AddressInvalid, normalize_address
@@ -16,8 +17,26 @@ from shared.normalize import AddressInvalid, normalize_address
 router = APIRouter(tags=["configuration"])
 
 
-@router.put("/v1/sla-policies/{name}")
-async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+class SlaPolicyOut(BaseModel):
+    """An SLA policy as stored: targets in seconds per priority (JSON object keys are strings)."""
+
+    name: str
+    first_response_s: dict[str, int]
+    resolution_s: dict[str, int]
+    warn_ratio: float
+
+
+def _policy(row: SlaPolicyRow) -> SlaPolicyOut:
+    return SlaPolicyOut(
+        name=row.name,
+        first_response_s={str(k): v for k, v in row.first_response_s.items()},
+        resolution_s={str(k): v for k, v in row.resolution_s.items()},
+        warn_ratio=row.warn_ratio,
+    )
+
+
+@router.put("/v1/sla-policies/{name}", response_model=SlaPolicyOut)
+async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, session: SessionDep) -> SlaPolicyOut:
     """Create or replace an SLA policy; open work keeps the deadlines it was given."""
     if body.name != name:
         raise InvalidRequest("the name in the body must match the path")
@@ -30,26 +49,17 @@ async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, sess
         AuditEvent(actor=principal.actor, action="sla_policy.put", subject=name, detail=body.model_dump(mode="json"))
     )
     await session.commit()
-    return body.model_dump(mode="json")
+    return _policy(row)
 
 
-@router.get("/v1/sla-policies")
-async def list_sla_policies(_: SupervisorDep, session: SessionDep) -> list[dict[str, object]]:
+@router.get("/v1/sla-policies", response_model=list[SlaPolicyOut])
+async def list_sla_policies(_: SupervisorDep, session: SessionDep) -> list[SlaPolicyOut]:
     """Every SLA policy."""
-    rows = await session.scalars(select(SlaPolicyRow).order_by(SlaPolicyRow.name))
-    return [
-        {
-            "name": r.name,
-            "first_response_s": r.first_response_s,
-            "resolution_s": r.resolution_s,
-            "warn_ratio": r.warn_ratio,
-        }
-        for r in rows
-    ]
+    return [_policy(r) for r in await session.scalars(select(SlaPolicyRow).order_by(SlaPolicyRow.name))]
 
 
-@router.put("/v1/contacts")
-async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+@router.put("/v1/contacts", response_model=ContactOut)
+async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep) -> ContactOut:
     """Record a known customer and their tier (e.g. `vip`); rules see it as `customer.tier`."""
     try:
         _, address = normalize_address(body.channel, body.address)
@@ -60,4 +70,4 @@ async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep)
     session.add(row)
     session.add(AuditEvent(actor=principal.actor, action="contact.put", subject=row.tier))
     await session.commit()
-    return {"address": address, "tier": row.tier, "name": row.name}
+    return ContactOut(address=address, tier=row.tier, name=row.name)

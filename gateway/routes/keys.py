@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, DepsDep, SessionDep
-from gateway.schemas import ApiKeyCreated, ApiKeyIn
+from gateway.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 from shared.auth import generate_key
 from shared.db.models import Agent, ApiKey, AuditEvent
 from shared.errors import Conflict, InvalidRequest, NotFound
@@ -36,22 +36,11 @@ async def create_key(body: ApiKeyIn, principal: AdminDep, session: SessionDep) -
     return ApiKeyCreated(id=row.id, key=new.token, role=body.role)
 
 
-@router.get("")
-async def list_keys(_: AdminDep, session: SessionDep) -> list[dict[str, object]]:
+@router.get("", response_model=list[ApiKeyOut])
+async def list_keys(_: AdminDep, session: SessionDep) -> list[ApiKeyOut]:
     """Keys without their secrets."""
     rows = await session.scalars(select(ApiKey).order_by(ApiKey.created_at))
-    return [
-        {
-            "id": r.id,
-            "prefix": r.prefix,
-            "role": r.role,
-            "agent_id": r.agent_id,
-            "name": r.name,
-            "created_at": r.created_at,
-            "revoked_at": r.revoked_at,
-        }
-        for r in rows
-    ]
+    return [ApiKeyOut.model_validate(r, from_attributes=True) for r in rows]
 
 
 async def _keep_an_admin(session: AsyncSession, revoking: str) -> None:
