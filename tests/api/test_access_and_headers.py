@@ -100,3 +100,10 @@ async def test_documentation_pages_load_only_their_own_assets_under_a_strict_pol
         assert len(got.content) > 0
         assert "cache-control" in got.headers
     assert (await client.get("/docs/assets/..%2Fcore.py")).status_code == 404
+
+
+async def test_method_not_allowed_names_the_allowed_methods(client: httpx.AsyncClient) -> None:
+    r = await client.delete("/v1/messages")
+    assert r.status_code == 405
+    assert r.headers["content-type"] == "application/problem+json"
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
