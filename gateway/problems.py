@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import (
@@ -77,19 +77,18 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     if exc.status_code == 405:
-        response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
 
 
-def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """Every method some route serves at ``path`` (the router only knows the first route that matched)."""
-    methods: set[str] = set()
-    for template, operations in app.openapi().get("paths", {}).items():
-        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path):
-            methods.update(method.upper() for method in operations)
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the router names only the first route that matched)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
 
 from shared.auth import Role
 from shared.schema import CHANNELS, MAX_TEXT, Channel
@@ -18,6 +27,41 @@ LANG = r"^[a-z]{2,3}$"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
+# The same rules in the OpenAPI document (ECMA-262 patterns), so a schema-valid string is an accepted one.
+_MULTILINE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+_SINGLE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+_VISIBLE_PATTERN = "[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+"""Something besides whitespace (Python's, which ``str.strip`` removes before ``minLength`` is checked)."""
+
+
+def _document_text_rules(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Add the control-character and not-blank rules to each plain string property of an input model."""
+    multiline: frozenset[str] = getattr(model, "_multiline", frozenset())
+    if not isinstance(multiline, frozenset):
+        multiline = frozenset(getattr(multiline, "default", frozenset()))
+    for name, prop in schema.get("properties", {}).items():
+        for variant in prop.get("anyOf", [prop]):
+            if variant.get("type") != "string" or "pattern" in variant or "format" in variant or "enum" in variant:
+                continue
+            variant["pattern"] = _MULTILINE_PATTERN if name in multiline else _SINGLE_LINE_PATTERN
+            if variant.get("minLength", 0) >= 1:
+                variant["allOf"] = [{"pattern": _VISIBLE_PATTERN}]
+
+
+def _iso_only(value: object) -> object:
+    """Refuse numbers for instants: pydantic would read them as Unix times, the schema says ISO 8601."""
+    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?[\d.eE+-]+\s*", value)):
+        raise ValueError("an ISO 8601 date-time is needed, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+"""An instant written as ISO 8601 (never a bare number)."""
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
+"""A calendar date written as ISO 8601 (never a bare number)."""
+
+
+_NUMBERS: frozenset[object] = frozenset({int, float})
 
 
 class _In(BaseModel):
@@ -27,8 +71,18 @@ class _In(BaseModel):
     tab, newline and carriage return only where the field says it is multi-line (``_multiline``).
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_text_rules)
     _multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: object, info: ValidationInfo) -> object:
+        """JSON ``true`` is not the integer 1 the schema asks for (pydantic would take it as one)."""
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation in _NUMBERS or set(get_args(annotation)) & _NUMBERS:
+                raise ValueError("a number is needed, not a boolean")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -58,7 +112,7 @@ class MessageIn(_In):
     text: str = Field(min_length=1, max_length=MAX_TEXT, description="Not empty or only whitespace.")
     external_id: str | None = Field(default=None, min_length=1, max_length=255)
     thread_id: str | None = Field(default=None, max_length=512)
-    received_at: datetime | None = None
+    received_at: IsoDateTime | None = None
     _multiline: ClassVar[frozenset[str]] = frozenset({"text", "subject"})
 
     @field_validator("received_at")
@@ -97,8 +151,8 @@ def _check_capacity(value: dict[Channel, int]) -> dict[Channel, int]:
 
 
 Languages = Annotated[list[str], Field(max_length=50), AfterValidator(_check_languages)]
-Skills = Annotated[dict[str, int], Field(max_length=100), AfterValidator(_check_skills)]
-Capacity = Annotated[dict[Channel, int], AfterValidator(_check_capacity)]
+Skills = Annotated[dict[str, StrictInt], Field(max_length=100), AfterValidator(_check_skills)]
+Capacity = Annotated[dict[Channel, StrictInt], AfterValidator(_check_capacity)]
 QueueNames = Annotated[list[str], Field(max_length=100)]
 
 
@@ -112,7 +166,7 @@ class HoursIn(_In):
 
     tz: str = Field(examples=["Europe/Copenhagen"])
     weekly: dict[str, list[tuple[str, str]]] = Field(examples=[{"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}])
-    holidays: list[date] = Field(default_factory=list, max_length=400)
+    holidays: list[IsoDate] = Field(default_factory=list, max_length=400)
 
     @field_validator("tz")
     @classmethod

@@ -18,6 +18,7 @@ from gateway.schemas import (
     ActivationOut,
     BacktestOut,
     DraftSaved,
+    IsoDateTime,
     MessageIn,
     RuleProblem,
     RulesetHistory,
@@ -32,6 +33,7 @@ from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
 router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])
+MAX_VERSION = 2**31 - 1
 Document = Annotated[dict[str, Any], Body(embed=True)]
 
 
@@ -45,8 +47,8 @@ class DraftIn(BaseModel):
 class BacktestIn(BaseModel):
     """The window of stored messages to replay (default: the last 7 days)."""
 
-    since: datetime | None = None
-    until: datetime | None = None
+    since: IsoDateTime | None = None
+    until: IsoDateTime | None = None
     limit: int = Field(default=10_000, ge=1, le=100_000)
 
 
@@ -83,6 +85,8 @@ async def _active_version(session: AsyncSession) -> int | None:
 
 
 async def _get(session: AsyncSession, version: int) -> Ruleset:
+    if not 1 <= version <= MAX_VERSION:  # no such row, and past what the database's integer column holds
+        raise NotFound(f"no ruleset version {version}")
     row = await session.get(Ruleset, version)
     if row is None:
         raise NotFound(f"no ruleset version {version}")
@@ -144,14 +148,14 @@ async def get_active(_: SupervisorDep, session: SessionDep) -> RulesetOut:
     return _with_document(row, active)
 
 
-@router.get("/{version}", response_model=RulesetOut)
+@router.get("/{version:int}", response_model=RulesetOut)
 async def get_version(version: int, _: SupervisorDep, session: SessionDep) -> RulesetOut:
     """One version with its document."""
     row = await _get(session, version)
     return _with_document(row, await _active_version(session))
 
 
-@router.put("/{version}", response_model=DraftSaved)
+@router.put("/{version:int}", response_model=DraftSaved)
 async def update_draft(
     version: int, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
 ) -> DraftSaved:
@@ -174,7 +178,7 @@ async def validate_document(document: Document, _: AdminDep, session: SessionDep
     return ValidationOut(valid=not errors, errors=_problems(errors))
 
 
-@router.post("/{version}/validate", response_model=ValidationOut)
+@router.post("/{version:int}/validate", response_model=ValidationOut)
 async def validate_version(version: int, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
     """Check a saved version."""
     row = await _get(session, version)
@@ -182,7 +186,7 @@ async def validate_version(version: int, _: AdminDep, session: SessionDep, deps:
     return ValidationOut(version=version, valid=not errors, errors=_problems(errors))
 
 
-@router.post("/{version}/simulate", response_model=SimulationOut)
+@router.post("/{version:int}/simulate", response_model=SimulationOut)
 async def simulate(version: int, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep) -> SimulationOut:
     """Route one message on paper under this version: the full decision trace; nothing is stored."""
     row = await _get(session, version)
@@ -191,7 +195,7 @@ async def simulate(version: int, body: SimulateIn, _: AdminDep, session: Session
     return SimulationOut.model_validate(await deps.rules.simulate(session, row.document, version, message))
 
 
-@router.post("/{version}/backtest", response_model=BacktestOut)
+@router.post("/{version:int}/backtest", response_model=BacktestOut)
 async def backtest(version: int, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep) -> BacktestOut:
     """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
     row = await _get(session, version)
@@ -208,7 +212,7 @@ async def backtest(version: int, body: BacktestIn, _: AdminDep, session: Session
     return BacktestOut.model_validate(found)
 
 
-@router.post("/{version}/publish", response_model=Activated)
+@router.post("/{version:int}/publish", response_model=Activated)
 async def publish(version: int, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Activated:
     """Make this version active, atomically; every router uses it for its next message, no restart."""
     row = await _get(session, version)
@@ -216,7 +220,7 @@ async def publish(version: int, principal: AdminDep, session: SessionDep, deps: 
     return await _activate(session, row, principal, "publish")
 
 
-@router.post("/{version}/rollback", response_model=Activated)
+@router.post("/{version:int}/rollback", response_model=Activated)
 async def rollback(version: int, principal: AdminDep, session: SessionDep) -> Activated:
     """Make an earlier published version active again."""
     row = await _get(session, version)
