@@ -48,10 +48,13 @@ def _document_text_rules(schema: dict[str, Any], model: type[BaseModel]) -> None
                 variant["allOf"] = [{"pattern": _VISIBLE_PATTERN}]
 
 
+_NUMERIC = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
 def _iso_only(value: object) -> object:
     """Refuse numbers for instants: pydantic would read them as Unix times, the schema says ISO 8601."""
-    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\s*[+-]?[\d.eE+-]+\s*", value)):
-        raise ValueError("an ISO 8601 date-time is needed, e.g. 2026-01-31T12:00:00Z")
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMERIC.fullmatch(value)):
+        raise ValueError("ISO 8601 is needed, e.g. 2026-01-31 or 2026-01-31T12:00:00Z, not a number")
     return value
 
 
