@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     away_grace_seconds: int = Field(default=300, ge=0)
     sticky_window_seconds: int = Field(default=7 * 24 * 3600, ge=0)
     ingest_flush_max: int = Field(default=512, ge=1)
+    spool_dir: Path = Path("var") / "spool"
+    """With Kafka: where records the broker did not acknowledge within 2 s wait (fsynced), forwarded in order.
+    Give each gateway a persistent volume here; a process forwards the files of dead ones it finds."""
     instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     languages: tuple[str, ...] = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
 

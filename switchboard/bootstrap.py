@@ -78,6 +78,7 @@ def make_bus(settings: Settings, engine: object) -> Bus:
     """The bus the settings ask for."""
     if settings.bus == "kafka":
         from shared.bus.kafka import KafkaBus
+        from shared.bus.spool import Spool
 
         assert settings.kafka_bootstrap is not None
         return KafkaBus(
@@ -85,6 +86,7 @@ def make_bus(settings: Settings, engine: object) -> Bus:
             topics=settings.topics,
             partitions=settings.kafka_partitions,
             client_id=settings.kafka_client_id,
+            spool=Spool(settings.spool_dir, settings.instance_id),
         )
     from sqlalchemy.ext.asyncio import AsyncEngine
 
