@@ -46,7 +46,19 @@ class KafkaBus:
         self._wake = asyncio.Event()
 
     async def start(self) -> None:
-        """Create missing topics and connect the producer."""
+        """Open the spool, create missing topics and connect the producer."""
+        if self.spool is not None:
+            self.spool.open()
+        try:
+            await self._start()
+        except BaseException:
+            if self.spool is not None:
+                self.spool.close()
+            raise
+        if self.spool is not None:
+            self._forwarder = asyncio.create_task(self._forward(self.spool), name="spool-forwarder")
+
+    async def _start(self) -> None:
         await self.ensure_topics()
         producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap,
@@ -60,9 +72,6 @@ class KafkaBus:
         )
         await producer.start()
         self._producer = producer
-        if self.spool is not None:
-            self.spool.open()
-            self._forwarder = asyncio.create_task(self._forward(self.spool), name="spool-forwarder")
 
     async def stop(self) -> None:
         """Flush and disconnect (what is still spooled stays on disk for the next start)."""

@@ -7,8 +7,8 @@ fsynced) before the caller is told it was accepted; while anything waits here, l
 it, so each conversation stays in order. Forwarding may deliver a record twice (the in-flight copy and the
 spooled one): consumers already dedupe by message id.
 
-Each process writes its own file, locked while it runs; a process adopts the files of processes that
-died (unlocked) and forwards them too. A 503 is left only for a spool that cannot be written.
+Each bus writes its own file, locked while it runs; a bus adopts the files of processes that died
+(unlocked) and forwards them too. A 503 is left only for a spool that cannot be written.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import asyncio
 import fcntl
 import os
 import struct
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ class Spool:
 
     def __init__(self, directory: Path, name: str) -> None:
         self.directory = directory
-        self.path = directory / f"{name}.spool"
+        self.path = directory / f"{name}-{uuid.uuid4().hex[:12]}.spool"  # one file per bus, even in one process
         self._fd: int | None = None
         self._adopted: dict[Path, int] = {}
         self._pending: deque[Spooled] = deque()
@@ -99,11 +100,13 @@ class Spool:
                 self._adopted.clear()
 
     def close(self) -> None:
-        """Release the files (what is still pending stays on disk for the next process)."""
+        """Release the files: an empty one is removed, what is still pending stays for the next process."""
         for fd in self._adopted.values():
             os.close(fd)
         self._adopted.clear()
         if self._fd is not None:
+            if not self._pending:
+                self.path.unlink(missing_ok=True)
             os.close(self._fd)
             self._fd = None
 
