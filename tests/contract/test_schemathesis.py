@@ -65,11 +65,11 @@ async def schemathesis(base: str, workdir: Path, *options: str) -> subprocess.Co
 
 
 @pytest.mark.parametrize("role", ["admin", "supervisor", "agent", "integration"])
-async def test_schemathesis_finds_nothing_for_role(
-    live: tuple[str, dict[str, str]], role: str, tmp_path: Path
-) -> None:
+async def test_schemathesis_finds_nothing_for_role(live: tuple[str, dict[str, str]], role: str, tmp_path: Path) -> None:
     base, keys = live
-    run = await schemathesis(base, tmp_path, "-H", f"Authorization: Bearer {keys[role]}", "--exclude-path-regex", SIGNED)
+    run = await schemathesis(
+        base, tmp_path, "-H", f"Authorization: Bearer {keys[role]}", "--exclude-path-regex", SIGNED
+    )
     assert run.returncode == 0, run.stdout[-20_000:]
 
 
