@@ -1,7 +1,7 @@
 """idempotency: what each Idempotency-Key or provider external_id named, with a hash of the body
 
 Revision ID: 0004_idem
-Revises: 0003
+Revises: 0004_chat (linearized after main's chat migration)
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import shared.db.models
 
 revision = "0004_idem"
-down_revision = "0003"
+down_revision = "0004_chat"
 branch_labels = None
 depends_on = None
 
