@@ -46,6 +46,10 @@ ALSO_NOT_FOUND = frozenset({("get", "/v1/rulesets/active")})
 """Operations without path parameters that can still answer 404."""
 WITHOUT_STORAGE = frozenset({("get", "/healthz")})
 """Operations that touch neither database nor bus, so never answer 503."""
+ADAPTER_PROBLEMS = {"/v1/webhooks/": {400, 403, 413, 422}, "/v1/chat/": {400, 401, 403, 404, 413, 422, 429}}
+"""The channel adapters' routes authenticate without a bearer key: a provider's signature (403 when it is
+wrong, or the adapter has no secret), a chat page's origin (403) and its session's resume token (401);
+chat sessions are rate limited (429)."""
 
 
 def problems_for(method: str, path: str, operation: dict[str, Any]) -> list[int]:
@@ -64,6 +68,10 @@ def problems_for(method: str, path: str, operation: dict[str, Any]) -> list[int]
         statuses.add(422)
     if any(p.get("in") == "path" for p in parameters) or (method, path) in ALSO_NOT_FOUND:
         statuses.add(404)
+    if not operation.get("security"):
+        for prefix, adapter in ADAPTER_PROBLEMS.items():
+            if path.startswith(prefix) and path != "/v1/chat/widget.js":
+                statuses |= adapter
     return sorted(statuses)
 
 
