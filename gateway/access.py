@@ -23,7 +23,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Cross-Origin-Resource-Policy": "same-origin",
 }
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 """CSP of every non-HTML answer: nothing in it may load or run anything."""
@@ -33,8 +32,9 @@ HTML_POLICY = (
     "form-action 'none'"
 )
 """CSP of the documentation pages: only our own scripts (no inline script); the UIs style elements inline."""
-CACHEABLE_PREFIX = "/docs/assets/"
-"""Static documentation assets: the only answers without customer data or secrets, so cacheable."""
+PUBLIC_ASSETS = ("/docs/assets/", "/v1/chat/widget.js")
+"""Static assets, the only answers without customer data or secrets: they keep their own Cache-Control, and
+other sites may load them (the chat widget is a script on the customer's pages)."""
 
 
 class AccessLog:
@@ -72,7 +72,10 @@ def _secure(headers: MutableHeaders, path: str) -> None:
         headers[name] = value
     html = headers.get("content-type", "").startswith("text/html")
     headers["Content-Security-Policy"] = HTML_POLICY if html else API_POLICY
-    if not path.startswith(CACHEABLE_PREFIX):
+    if path.startswith(PUBLIC_ASSETS):
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    else:
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
         headers["Cache-Control"] = "no-store"
     if "server" in headers:
         del headers["server"]
