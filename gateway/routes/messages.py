@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gateway.deps import AdminDep, DepsDep, GatewayDeps, IngestDep, SessionDep
-from gateway.schemas import Accepted, DecisionOut, IsoDateTime, MessageIn, MessageOut
+from gateway.schemas import Accepted, DecisionOut, Instant, MessageIn, MessageOut
 from shared.auth import Principal
 from shared.db.models import Decision, IdempotencyRecord, Message
 from shared.errors import IdempotencyKeyReused, InvalidRequest, NotFound
@@ -112,7 +112,7 @@ async def list_messages(
     session: SessionDep,
     channel: Channel | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: IsoDateTime | None = None,
+    before: Instant | None = None,
 ) -> list[MessageOut]:
     """Recent routed messages, newest first; page with `before` (the last `received_at` you saw)."""
     stmt = select(Message, Decision).join(Decision, Decision.message_id == Message.id, isouter=True)

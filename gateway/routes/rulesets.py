@@ -18,12 +18,13 @@ from gateway.schemas import (
     ActivationOut,
     BacktestOut,
     DraftSaved,
-    IsoDateTime,
+    Instant,
     MessageIn,
     RuleProblem,
     RulesetHistory,
     RulesetOut,
     RulesetSummary,
+    RulesetVersion,
     SimulationOut,
     ValidationOut,
 )
@@ -33,7 +34,6 @@ from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
 router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])
-MAX_VERSION = 2**31 - 1
 Document = Annotated[dict[str, Any], Body(embed=True)]
 
 
@@ -47,8 +47,8 @@ class DraftIn(BaseModel):
 class BacktestIn(BaseModel):
     """The window of stored messages to replay (default: the last 7 days)."""
 
-    since: IsoDateTime | None = None
-    until: IsoDateTime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
     limit: int = Field(default=10_000, ge=1, le=100_000)
 
 
@@ -85,8 +85,6 @@ async def _active_version(session: AsyncSession) -> int | None:
 
 
 async def _get(session: AsyncSession, version: int) -> Ruleset:
-    if not 1 <= version <= MAX_VERSION:  # no such row, and past what the database's integer column holds
-        raise NotFound(f"no ruleset version {version}")
     row = await session.get(Ruleset, version)
     if row is None:
         raise NotFound(f"no ruleset version {version}")
@@ -149,7 +147,7 @@ async def get_active(_: SupervisorDep, session: SessionDep) -> RulesetOut:
 
 
 @router.get("/{version:int}", response_model=RulesetOut)
-async def get_version(version: int, _: SupervisorDep, session: SessionDep) -> RulesetOut:
+async def get_version(version: RulesetVersion, _: SupervisorDep, session: SessionDep) -> RulesetOut:
     """One version with its document."""
     row = await _get(session, version)
     return _with_document(row, await _active_version(session))
@@ -157,7 +155,7 @@ async def get_version(version: int, _: SupervisorDep, session: SessionDep) -> Ru
 
 @router.put("/{version:int}", response_model=DraftSaved)
 async def update_draft(
-    version: int, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
 ) -> DraftSaved:
     """Replace a draft's document; published versions are immutable."""
     row = await _get(session, version)
@@ -179,7 +177,7 @@ async def validate_document(document: Document, _: AdminDep, session: SessionDep
 
 
 @router.post("/{version:int}/validate", response_model=ValidationOut)
-async def validate_version(version: int, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
+async def validate_version(version: RulesetVersion, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
     """Check a saved version."""
     row = await _get(session, version)
     errors = await _validate(session, deps, row.document)
@@ -187,16 +185,22 @@ async def validate_version(version: int, _: AdminDep, session: SessionDep, deps:
 
 
 @router.post("/{version:int}/simulate", response_model=SimulationOut)
-async def simulate(version: int, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep) -> SimulationOut:
+async def simulate(
+    version: RulesetVersion, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep
+) -> SimulationOut:
     """Route one message on paper under this version: the full decision trace; nothing is stored."""
     row = await _get(session, version)
     _refuse_invalid(await _validate(session, deps, row.document))
     message = normalize(body.message, message_id=new_id(), provider="simulation")
-    return SimulationOut.model_validate(await deps.rules.simulate(session, row.document, version, message))
+    document = row.document
+    await _end_reads(session)
+    return SimulationOut.model_validate(await deps.rules.simulate(document, version, message))
 
 
 @router.post("/{version:int}/backtest", response_model=BacktestOut)
-async def backtest(version: int, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep) -> BacktestOut:
+async def backtest(
+    version: RulesetVersion, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep
+) -> BacktestOut:
     """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
     row = await _get(session, version)
     _refuse_invalid(await _validate(session, deps, row.document))
@@ -208,12 +212,19 @@ async def backtest(version: int, body: BacktestIn, _: AdminDep, session: Session
     active = None
     if active_version is not None:
         active = (active_version, (await _get(session, active_version)).document)
-    found = await deps.rules.backtest(session, active, (version, row.document), since, until, body.limit)
-    return BacktestOut.model_validate(found)
+    draft = (version, row.document)
+    await _end_reads(session)
+    return BacktestOut.model_validate(await deps.rules.backtest(active, draft, since, until, body.limit))
+
+
+async def _end_reads(session: AsyncSession) -> None:
+    """End this request's transaction before the routing engine reads through its own: on SQLite every
+    transaction holds the one write lock, so a request's open one would keep the engine's waiting."""
+    await session.rollback()
 
 
 @router.post("/{version:int}/publish", response_model=Activated)
-async def publish(version: int, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Activated:
+async def publish(version: RulesetVersion, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Activated:
     """Make this version active, atomically; every router uses it for its next message, no restart."""
     row = await _get(session, version)
     _refuse_invalid(await _validate(session, deps, row.document))
@@ -221,7 +232,7 @@ async def publish(version: int, principal: AdminDep, session: SessionDep, deps: 
 
 
 @router.post("/{version:int}/rollback", response_model=Activated)
-async def rollback(version: int, principal: AdminDep, session: SessionDep) -> Activated:
+async def rollback(version: RulesetVersion, principal: AdminDep, session: SessionDep) -> Activated:
     """Make an earlier published version active again."""
     row = await _get(session, version)
     if row.status != "published":
