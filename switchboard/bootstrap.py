@@ -79,6 +79,7 @@ def make_bus(settings: Settings, engine: AsyncEngine) -> Bus:
     """The bus the settings ask for."""
     if settings.bus == "kafka":
         from shared.bus.kafka import KafkaBus
+        from shared.bus.spool import Spool
 
         assert settings.kafka_bootstrap is not None
         return KafkaBus(
@@ -86,6 +87,7 @@ def make_bus(settings: Settings, engine: AsyncEngine) -> Bus:
             topics=settings.topics,
             partitions=settings.kafka_partitions,
             client_id=settings.kafka_client_id,
+            spool=Spool(settings.spool_dir, settings.instance_id),
         )
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
 
