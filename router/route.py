@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from router import engine, store
 from router.assign import WorkItem, sticky_agent
 from shared.db import capacity
-from shared.db.models import Assignment, Decision, Message
+from shared.db.models import Assignment, AuditEvent, Decision, Message
 from shared.ids import new_id
 from shared.normalize import conversation_id
 from shared.schema import InboundMessage
@@ -75,6 +75,8 @@ async def _route(
             classification=dict(classified),
         )
     )
+    if message.flags.auto_reply or message.flags.bounce:
+        return _file_flagged(writes.decisions, session, router, message, conv_id, classified)
     current = state.open.get(conv_id)
     if current is not None:
         current.message_count += 1
@@ -176,4 +178,42 @@ def _record(
         "agent_id": assignment.agent_id,
         "outcome": outcome,
         "ruleset_version": version,
+    }
+
+
+def _file_flagged(
+    decisions: list[Decision],
+    session: AsyncSession,
+    router: Router,
+    message: InboundMessage,
+    conv_id: str,
+    classified: Mapping[str, object],
+) -> dict[str, object]:
+    """An auto-reply, bounce or list mail is never offered and never answered: filed in the configured queue
+    (a decision without an assignment), or dropped with an audit entry. Either way the message is stored."""
+    queue = router.settings.auto_reply_queue
+    outcome = "filed" if queue else "dropped"
+    kind = "bounce" if message.flags.bounce else "auto_reply"
+    note = f"flagged {kind}: {'filed, not offered' if queue else 'not routed'}"
+    decisions.append(
+        Decision(
+            message_id=message.id,
+            conversation_id=conv_id,
+            queue=queue or "",
+            ruleset_version=None,
+            outcome=outcome,
+            routed_by=router.settings.instance_id,
+            trace={"outcome": outcome, "note": note, "classification": dict(classified)},
+        )
+    )
+    if queue is None:
+        session.add(AuditEvent(actor="router", action="message.dropped", subject=message.id, detail={"flag": kind}))
+    return {
+        "message_id": message.id,
+        "conversation_id": conv_id,
+        "assignment_id": None,
+        "queue": queue,
+        "agent_id": None,
+        "outcome": outcome,
+        "ruleset_version": None,
     }

@@ -48,3 +48,21 @@ class BusUnavailable(SwitchboardError):
     """The bus could not make a message durable; the caller should retry later."""
 
     code = "bus-unavailable"
+
+
+class SignatureInvalid(SwitchboardError):
+    """A provider webhook whose signature, credentials or timestamp do not check out (or a replayed one)."""
+
+    code = "signature-invalid"
+
+
+class PayloadTooLarge(SwitchboardError):
+    """A payload over a configured size limit."""
+
+    code = "payload-too-large"
+
+
+class NotConfigured(SwitchboardError):
+    """An adapter whose secret is not set: it refuses all traffic rather than accept it unverified."""
+
+    code = "not-configured"

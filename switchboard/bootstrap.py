@@ -6,7 +6,7 @@ import functools
 import gc
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
@@ -16,7 +16,7 @@ from gateway import GatewayDeps, create_app
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.service import Router
-from services.routers import http_routers
+from services.routers import body_limits, http_routers, listeners
 from shared.auth import generate_key, hash_token
 from shared.blobs import FileBlobStore
 from shared.bus import Bus, EmbeddedBus
@@ -92,19 +92,32 @@ def make_bus(settings: Settings, engine: object) -> Bus:
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
 
 
-def build_app(settings: Settings, *, with_router: bool) -> FastAPI:
-    """The gateway app (with a router in embedded mode, and the channel adapters unless turned off)."""
-    routers = http_routers() if settings.adapters else []
-    return create_app(settings, lambda: runtime(settings, with_router=with_router), routers=routers)
+def build_app(settings: Settings, *, with_router: bool, listen: bool = False) -> FastAPI:
+    """The gateway app (with a router in embedded mode, and the channel adapters unless turned off).
+
+    ``listen`` also runs the adapters' own listeners (SMTP) for the app's lifetime, as ``switchboard run`` does.
+    """
+    if not settings.adapters:
+        return create_app(settings, lambda: runtime(settings, with_router=with_router))
+    return create_app(
+        settings,
+        lambda: runtime(settings, with_router=with_router, listen=listen),
+        routers=http_routers(),
+        body_limits=body_limits(settings),
+    )
 
 
 @asynccontextmanager
-async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True) -> AsyncIterator[GatewayDeps]:
-    """Open the database and bus (and a router when asked) for one process's lifetime."""
+async def runtime(
+    settings: Settings, *, with_router: bool, prepare: bool = True, listen: bool = False
+) -> AsyncIterator[GatewayDeps]:
+    """Open the database and bus (and a router, and the adapters' listeners, when asked) for one process's
+    lifetime."""
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     bus: Bus | None = None
     router: Router | None = None
+    stack = AsyncExitStack()
     try:
         if prepare:
             await prepare_database(settings, sessions)
@@ -122,6 +135,8 @@ async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True
             router = Router(settings=settings, sessions=sessions, bus=bus, classifier=classifier)
             await router.start()
             deps.extra_ready.append(router.running)
+        if listen and settings.adapters:
+            await stack.enter_async_context(listeners(deps))
         # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
         # cyclic collector's passes, which under load would walk all of it again and again (a sixth of the
         # gateway's CPU at full ingest, by perf).
@@ -129,6 +144,7 @@ async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True
         gc.freeze()
         yield deps
     finally:
+        await stack.aclose()  # listeners first: nothing is accepted once the bus starts closing
         if router is not None:
             await router.stop()
         if bus is not None:

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings, *, with_router: bool) -> None:
-    """Run the gateway (with a router in embedded mode) under uvicorn."""
-    app = build_app(settings, with_router=with_router)
+    """Run the gateway (with a router and the adapters' listeners in embedded mode) under uvicorn."""
+    app = build_app(settings, with_router=with_router, listen=with_router)
     await uvicorn.Server(_config(app, settings, settings.port)).serve()
 
 
