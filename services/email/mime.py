@@ -27,6 +27,9 @@ T = TypeVar("T")
 MAX_PARTS = 500
 MAX_DEPTH = 32
 DETECT_BYTES = 64 * 1024
+SHORT = 48
+_CJK = frozenset({"gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp", "euc_kr",
+                  "cp949", "iso2022_jp", "hz"})  # fmt: skip
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Labels that mail clients use for a wider charset than they name (WHATWG's encoding standard does the same).
@@ -85,9 +88,19 @@ def safe(call: Callable[[], T], default: T) -> T:
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Text from ``data`` in its declared charset; a wrong or missing label falls back to detection."""
+    """Text from ``data`` in its declared charset; a wrong or missing label falls back to detection.
+
+    UTF-8 labelled as ASCII or Latin-1 (a common mislabel) is read as UTF-8: valid UTF-8 is almost never an
+    accident. Detection needs text to work on: a short unlabelled value that is not UTF-8 and not clearly
+    CJK is read as Windows-1252, the most common legacy charset of the design's languages.
+    """
     label = (charset or "").strip().strip('"').lower()
     codec = _WIDER.get(label, label)
+    if codec == "cp1252":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if codec and _is_text_codec(codec):
         try:
             return data.decode(codec)
@@ -98,7 +111,8 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     except UnicodeDecodeError:
         pass
     guess = safe(lambda: from_bytes(data[:DETECT_BYTES]).best(), None)
-    if guess is not None and _is_text_codec(guess.encoding):
+    trusted = guess is not None and (len(data) >= SHORT or guess.encoding in _CJK)
+    if guess is not None and trusted and _is_text_codec(guess.encoding):
         return data.decode(guess.encoding, "replace")
     return data.decode(codec if codec and _is_text_codec(codec) else "cp1252", "replace")
 
@@ -185,7 +199,7 @@ def _walk(root: Message, mail: ParsedMail) -> None:
         name = decode_header_value(filename) if filename else f"part-{seen}{_extension(ctype)}"
         mail.attachments.append(Part(name=name[:255] or f"part-{seen}", content_type=ctype[:127], data=data))
     if plains:
-        mail.text = clean_text("\n\n".join(p for p in plains if p.strip()))
+        mail.text = clean_text("\n\n".join(p for p in plains if p.strip())).strip()
     elif htmls:
         mail.text, mail.from_html = clean_text(html_to_text("\n".join(htmls))), True
 

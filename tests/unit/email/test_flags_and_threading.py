@@ -1,0 +1,124 @@
+"""Auto-replies and bounces are flagged; threads join by their root, and never across two customers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.email.flags import detect
+from services.email.mime import parse_mime
+from services.email.parse import mailgun_mail, postmark_mail, sendgrid_mail, to_inbound
+from shared.schema import Flags, InboundMessage
+
+PERSON = b"From: Ann <ann@example.org>\r\nSubject: Where is my order?\r\nMessage-ID: <a1@example.org>\r\n"
+
+
+def mail(headers: bytes, body: bytes = b"Hello", *, envelope: str | None = "ann@example.org") -> InboundMessage:
+    return to_inbound(
+        parse_mime(headers + b"\r\n" + body), message_id="id", provider="smtp", received_at=datetime.now(UTC),
+        recipient="Help@Example.com", attachments=(), fallback_id="sha256:f", envelope_sender=envelope,
+    )  # fmt: skip
+
+
+def test_a_person_s_mail_is_not_flagged() -> None:
+    assert mail(PERSON).flags == Flags()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Auto-Submitted: auto-replied\r\n",
+        b"Auto-Submitted: auto-generated\r\n",
+        b"Precedence: bulk\r\n",
+        b"Precedence: list\r\n",
+        b"X-Autoreply: yes\r\n",
+        b"X-Autorespond: Out of office\r\n",
+        b"List-Id: <news.example.org>\r\n",
+        b"Subject: Automatic reply: Where is my order?\r\n",
+        b"Subject: Abwesenheitsnotiz\r\n",
+        b"Subject: Autosvar: ordre\r\n",
+    ],
+)
+def test_auto_replies_and_list_mail_are_flagged(header: bytes) -> None:
+    flagged = mail(header + PERSON)
+    assert flagged.flags == Flags(auto_reply=True)
+    assert flagged.metadata["flag_reason"]
+
+
+def test_auto_submitted_no_is_a_person() -> None:
+    assert mail(b"Auto-Submitted: no\r\n" + PERSON).flags == Flags()
+
+
+def test_delivery_status_report_is_a_bounce() -> None:
+    dsn = (
+        b"From: MAILER-DAEMON@mx.example.net\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+        b"--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+        b"Final-Recipient: rfc822; x@y\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b--\r\n"
+    )
+    flags, reason = detect(parse_mime(dsn), envelope_sender="")
+    assert flags == Flags(bounce=True)
+    assert reason == "delivery-status-report"
+
+
+def test_null_reverse_path_bounce_without_report_is_flagged() -> None:
+    flagged = mail(b"From: postmaster@example.net\r\nSubject: Mail delivery failed\r\n", envelope="")
+    assert flagged.flags.bounce
+
+
+def test_reply_joins_its_thread_root_and_sender() -> None:
+    first = mail(PERSON)
+    reply = mail(
+        b"From: ann@EXAMPLE.org\r\nSubject: Re: Where\r\nMessage-ID: <a3@example.org>\r\n"
+        b"In-Reply-To: <agent2@example.com>\r\nReferences: <a1@example.org> <agent2@example.com>\r\n"
+    )
+    assert reply.conversation_key == first.conversation_key
+    assert reply.external_id == "a3@example.org"
+    assert first.recipient == "help@example.com"
+    assert first.sender.address == "ann@example.org"
+
+
+def test_same_subject_from_two_customers_is_two_conversations() -> None:
+    ann = mail(b"From: ann@example.org\r\nSubject: Refund\r\nMessage-ID: <1@a>\r\n")
+    bob = mail(b"From: bob@example.org\r\nSubject: Refund\r\nMessage-ID: <2@b>\r\n")
+    assert ann.conversation_key != bob.conversation_key
+
+
+def test_forged_references_do_not_join_another_customer_s_thread() -> None:
+    ann = mail(PERSON)
+    mallory = mail(b"From: mallory@example.net\r\nReferences: <a1@example.org>\r\nMessage-ID: <m@x>\r\n")
+    assert mallory.conversation_key != ann.conversation_key
+
+
+def test_text_is_the_new_part_and_raw_text_the_whole() -> None:
+    body = b"Yes please.\r\n\r\nOn Mon, 3 Dec 2026, Shop <help@example.com> wrote:\r\n> Shall we refund?\r\n"
+    message = mail(PERSON, body)
+    assert message.text == "Yes please."
+    assert "Shall we refund?" in (message.raw_text or "")
+
+
+def test_mail_without_message_id_uses_the_fallback_for_dedupe_and_thread() -> None:
+    message = mail(b"From: ann@example.org\r\n")
+    assert message.external_id == "sha256:f"
+    assert message.metadata["thread_root"] == "sha256:f"
+
+
+def test_unparsable_sender_still_gives_a_message() -> None:
+    assert mail(b"From: <<<>>>\r\n", envelope=None).sender.kind == "other"
+
+
+def test_provider_formats_read_headers_bodies_and_attachments() -> None:
+    mg = mailgun_mail(
+        {"from": "Ann <ann@example.org>", "subject": "Hi", "body-plain": "Hello",
+         "message-headers": '[["Message-Id", "<mg@x>"], ["Auto-Submitted", "auto-replied"]]'}, [],
+    )  # fmt: skip
+    assert (mg.header("message-id"), mg.text, detect(mg)[0].auto_reply) == ("<mg@x>", "Hello", True)
+    sg = sendgrid_mail({"headers": "Message-ID: <sg@x>\nFrom: a@b.org\n", "html": "<p>Hi</p>"}, [])
+    assert (sg.header("message-id"), sg.text, sg.from_html) == ("<sg@x>", "Hi", True)
+    headers = [{"Name": "Message-ID", "Value": "<pm@x>"}]
+    files = [{"Name": "a.txt", "Content": "aGk=", "ContentType": "text/plain"}]
+    pm = postmark_mail({"From": "a@b.org", "TextBody": "Hej", "Headers": headers, "Attachments": files})
+    assert (pm.header("message-id"), pm.text, pm.attachments[0].data) == ("<pm@x>", "Hej", b"hi")
+    assert postmark_mail({"Attachments": [{"Content": "!!not base64"}, 3], "Headers": "x"}).attachments[0].data == b""
