@@ -7,18 +7,19 @@ import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway import GatewayDeps, create_app
+from gateway import GatewayDeps, create_app, problems
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.service import Router
 from services.routers import body_limits, http_routers, listeners
 from shared.auth import generate_key, hash_token
-from shared.blobs import FileBlobStore
+from shared.blobs import BlobStore, FileBlobStore
 from shared.bus import Bus, EmbeddedBus
 from shared.db.migrate import upgrade_async
 from shared.db.models import ApiKey, AuditEvent
@@ -90,6 +91,33 @@ def make_bus(settings: Settings, engine: object) -> Bus:
 
     assert isinstance(engine, AsyncEngine)
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterResources:
+    """What a process that runs only channel adapters lends them (``services.common.AdapterDeps``)."""
+
+    settings: Settings
+    bus: Bus
+    blobs: BlobStore
+    sessions: async_sessionmaker[AsyncSession]
+
+
+def adapter_app(deps: AdapterResources) -> FastAPI:
+    """The adapters' HTTP routes alone (``switchboard adapter http``), with problem+json, the body limits
+    and ``GET /healthz``."""
+    app = FastAPI(title="Switchboard adapters", version="1", docs_url=None, redoc_url=None)
+    problems.install(app)
+    app.add_middleware(problems.BodyLimit, limit=deps.settings.max_body_bytes, overrides=body_limits(deps.settings))
+    app.state.deps = deps
+    for router in http_routers():
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
 
 
 def build_app(settings: Settings, *, with_router: bool, listen: bool = False) -> FastAPI:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Literal
 
 import uvicorn
 from fastapi import FastAPI
@@ -12,10 +13,18 @@ from fastapi import FastAPI
 from gateway import GatewayDeps, create_process_app
 from router.ops import RulesOperations
 from router.service import Router
+from services.routers import listeners
 from shared.blobs import FileBlobStore
 from shared.db.session import create_engine, session_factory
 from shared.settings import Settings
-from switchboard.bootstrap import build_app, make_bus, prepare_database, shared_classifier
+from switchboard.bootstrap import (
+    AdapterResources,
+    adapter_app,
+    build_app,
+    make_bus,
+    prepare_database,
+    shared_classifier,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +93,37 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
                 http.should_exit = True
                 await serving
             await router.stop()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await bus.stop()
+        await engine.dispose()
+
+
+async def serve_adapters(settings: Settings, kind: Literal["smtp", "http"], stop: asyncio.Event | None = None) -> None:
+    """Run the channel adapters alone (distributed mode) until SIGTERM (or ``stop``): ``smtp`` the SMTP
+    listener on ``SWITCHBOARD_SMTP_PORT``, ``http`` the provider webhooks on ``SWITCHBOARD_PORT``."""
+    engine = create_engine(settings.database_url)
+    bus = make_bus(settings, engine)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await bus.start()
+        deps = AdapterResources(
+            settings=settings, bus=bus, blobs=FileBlobStore(settings.blob_dir), sessions=session_factory(engine)
+        )
+        if kind == "smtp":
+            async with listeners(deps):
+                log.info("smtp listener up", extra={"port": settings.smtp_port})
+                await stop.wait()
+        else:
+            http = uvicorn.Server(_config(adapter_app(deps), settings, settings.port))
+            serving = asyncio.create_task(http.serve(), name="adapter-http")
+            await asyncio.wait({serving, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+            http.should_exit = True
+            await serving
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
