@@ -1,7 +1,8 @@
 """MIME bytes to plain data with the standard library's ``email`` package; never raises, whatever the bytes.
 
-Headers are read raw and decoded here (RFC 2047 words, 8-bit bytes in any charset), not through the policy's
-lazy header objects, which can raise on malformed input long after parsing. Every part is walked iteratively,
+The policy is ``email.policy.default`` with one change: headers come back as their raw strings, decoded here
+(RFC 2047 words, 8-bit bytes in any charset), not as the policy's header objects, whose parser can raise on
+malformed input long after parsing and costs half a millisecond per Content-Type read. Every part is walked iteratively,
 with bounds on depth and count, so a hostile message costs linear time and constant stack.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from typing import TypeVar
 
 from charset_normalizer import from_bytes
@@ -50,6 +52,17 @@ _WIDER = {
     "x-sjis": "cp932",
     "iso-2022-jp": "iso2022_jp_ext",
 }
+
+
+class _RawHeaders(EmailPolicy):
+    """``policy.default``, except that a header is fetched as its unfolded raw string."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        """The raw value, unfolded (``Message`` parses content types and parameters from it itself)."""
+        return _FOLD.sub(" ", str(value)).strip()
+
+
+POLICY = _RawHeaders()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +166,7 @@ def clean_text(text: str) -> str:
 
 def parse_mime(raw: bytes) -> ParsedMail:
     """Parse a whole RFC 5322 message; malformed input gives what could be read, never an exception."""
-    msg = safe(lambda: BytesParser(policy=policy.default).parsebytes(raw), None)
+    msg = safe(lambda: BytesParser(policy=POLICY).parsebytes(raw), None)
     if msg is None:
         return ParsedMail(text=clean_text(decode_bytes(raw[: 256 * 1024], None)))
     mail = ParsedMail(headers=_first_headers(msg))
