@@ -259,3 +259,24 @@ async def test_bus_down_answers_503_so_the_provider_retries_and_the_retry_is_acc
         assert (await client.post("/v1/webhooks/mailgun", data=fields)).status_code == 503
         await app.state.deps.bus.start()
         assert (await client.post("/v1/webhooks/mailgun", data=fields)).status_code == 200
+
+
+async def test_attachment_over_its_limit_is_described_but_not_stored(tmp_path: Path) -> None:
+    settings = make_settings(
+        tmp_path, attachment_max_bytes=1024, postmark_username="p", postmark_password="pw-0123456789"
+    )
+    async with running_app(settings, with_router=True) as app, admin_client(app) as client:
+        payload = postmark_payload("<big@x>")
+        payload["Attachments"] = [
+            {"Name": "small.txt", "Content": base64.b64encode(b"s" * 100).decode(), "ContentType": "text/plain"},
+            {"Name": "big.bin", "Content": base64.b64encode(b"b" * 5000).decode(), "ContentType": "image/png"},
+        ]
+        r = await client.post("/v1/webhooks/postmark", headers=basic("p", "pw-0123456789"), json=payload)
+        assert r.status_code == 200
+        message = await routed(client, r.json()["id"])
+        small, big = message["attachments"]
+        assert (small["size"], small["storage_ref"]) == (100, small["sha256"])
+        assert (big["size"], big["storage_ref"]) == (5000, None)
+        assert big["sha256"] == hashlib.sha256(b"b" * 5000).hexdigest()
+        assert (await client.get(f"/v1/messages/{message['id']}/attachments/{big['sha256']}")).status_code == 404
+        assert (await client.get(f"/v1/messages/{message['id']}/attachments/{small['sha256']}")).content == b"s" * 100

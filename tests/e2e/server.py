@@ -34,6 +34,7 @@ def server_env(tmp: Path, port: int) -> dict[str, str]:
         "SWITCHBOARD_ADMIN_KEY": ADMIN,
         "SWITCHBOARD_LOG_LEVEL": "WARNING",
         "SWITCHBOARD_BLOB_DIR": str(tmp / "blobs"),
+        "SWITCHBOARD_SMTP_PORT": str(free_port()),
     }
 
 

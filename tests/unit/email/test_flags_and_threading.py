@@ -122,3 +122,10 @@ def test_provider_formats_read_headers_bodies_and_attachments() -> None:
     pm = postmark_mail({"From": "a@b.org", "TextBody": "Hej", "Headers": headers, "Attachments": files})
     assert (pm.header("message-id"), pm.text, pm.attachments[0].data) == ("<pm@x>", "Hej", b"hi")
     assert postmark_mail({"Attachments": [{"Content": "!!not base64"}, 3], "Headers": "x"}).attachments[0].data == b""
+
+
+def test_email_adapter_public_api_is_exact() -> None:
+    import services.email
+
+    assert sorted(services.email.__all__) == ["bound_port", "router", "smtp_listener"]
+    assert all(hasattr(services.email, name) for name in services.email.__all__)
