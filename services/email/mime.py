@@ -30,6 +30,7 @@ MAX_PARTS = 500
 MAX_DEPTH = 32
 DETECT_BYTES = 64 * 1024
 SHORT = 48
+MAX_HEADER = 16 * 1024
 _CJK = frozenset({"gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp", "euc_kr",
                   "cp949", "iso2022_jp", "hz"})  # fmt: skip
 _FOLD = re.compile(r"\r?\n[ \t]*")
@@ -138,8 +139,11 @@ def _is_text_codec(name: str) -> bool:
 
 
 def decode_header_value(raw: str) -> str:
-    """A header value with RFC 2047 words and raw 8-bit bytes decoded, unfolded, without control characters."""
-    value = _unescape(raw)
+    """A header value with RFC 2047 words and raw 8-bit bytes decoded, unfolded, without control characters.
+
+    Only the first 16 KiB are decoded: no header we read is longer when honest, and decoding is superlinear.
+    """
+    value = _unescape(raw[:MAX_HEADER])
     if "=?" in value:
         empty: list[tuple[bytes | str, str | None]] = []
         chunks = safe(lambda: email.header.decode_header(value), empty)

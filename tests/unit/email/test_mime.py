@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from services.email.html import html_to_text
 from services.email.mime import decode_bytes, decode_header_value, parse_mime
 from services.email.parse import to_inbound
 
@@ -190,3 +191,26 @@ def test_mangled_mail_never_raises(garbage: bytes, at: int, insert: bytes) -> No
 @given(st.text(max_size=200))
 def test_header_decoding_never_raises(value: str) -> None:
     assert isinstance(decode_header_value("=?" + value + "?="), str)
+
+
+HOSTILE_HTML = {
+    "unterminated tags": "<a " * 600_000,
+    "lone brackets": "<" * 2_000_000,
+    "open comments": "<!--" * 500_000,
+    "entities": "&" * 2_000_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_HTML))
+def test_hostile_html_is_converted_in_linear_time(name: str) -> None:
+    """``html.parser`` took over ten minutes on the first of these; a regression hits the test timeout."""
+    assert isinstance(html_to_text(HOSTILE_HTML[name]), str)
+
+
+def test_html_conversion_keeps_text_and_drops_scripts_comments_and_head() -> None:
+    page = "<html><head><title>T</title></head><body><!-- c --><p>A &amp; B</p><script>x<y</script>C<br/>D</body>"
+    assert html_to_text(page) == "A & B\nC\nD"
+
+
+def test_an_enormous_encoded_header_is_decoded_in_bounded_time() -> None:
+    assert decode_header_value("=?utf-8?q?a?= " * 50_000).startswith("aaa")
