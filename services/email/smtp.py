@@ -61,8 +61,8 @@ class MailHandler:
             )
         except BusUnavailable:
             return "451 4.3.0 Temporarily unable to accept the message; please try again later"
-        except Exception:
-            log.exception("smtp: could not accept a message")
+        except Exception as exc:  # an answer, never a dropped session; the log names the error, not the mail
+            log.error("smtp: could not accept a message", extra={"error": type(exc).__name__})
             return "451 4.3.0 Temporarily unable to accept the message; please try again later"
         return "250 2.0.0 Message accepted for delivery"
 

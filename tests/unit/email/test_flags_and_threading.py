@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.email.flags import detect
-from services.email.mime import parse_mime
+from services.email.mime import ParsedMail, parse_mime
 from services.email.parse import mailgun_mail, postmark_mail, sendgrid_mail, to_inbound
 from shared.schema import Flags, InboundMessage
 
@@ -129,3 +131,37 @@ def test_email_adapter_public_api_is_exact() -> None:
 
     assert sorted(services.email.__all__) == ["bound_port", "router", "smtp_listener"]
     assert all(hasattr(services.email, name) for name in services.email.__all__)
+
+
+_fields = st.dictionaries(
+    st.sampled_from(["from", "subject", "body-plain", "body-html", "message-headers", "body-mime", "headers",
+                     "text", "html", "email", "to", "sender"]),
+    st.text(max_size=300),
+    max_size=8,
+)  # fmt: skip
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _normalized(mail: ParsedMail) -> InboundMessage:
+    return to_inbound(
+        mail, message_id="id", provider="p", received_at=datetime.now(UTC), recipient=None, attachments=(),
+        fallback_id="sha256:f",
+    )  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(_fields)
+def test_any_mailgun_or_sendgrid_form_gives_a_message(fields: dict[str, str]) -> None:
+    _normalized(mailgun_mail(fields, []))
+    _normalized(sendgrid_mail(fields, []))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["From", "Subject", "TextBody", "HtmlBody", "Headers", "Attachments",
+                                        "RawEmail", "MessageID"]), _json, max_size=8))  # fmt: skip
+def test_any_postmark_json_gives_a_message(payload: dict[str, object]) -> None:
+    _normalized(postmark_mail(payload))
