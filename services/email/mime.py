@@ -110,32 +110,30 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     """
     label = (charset or "").strip().strip('"').lower()
     codec = _WIDER.get(label, label)
-    if codec == "cp1252":
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    if codec and _is_text_codec(codec):
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    attempts = ["utf-8", codec] if codec == "cp1252" else [codec, "utf-8"]
+    for name in attempts:
+        text = _decode(data, name, "strict")
+        if text is not None:
+            return text
     guess = safe(lambda: from_bytes(data[:DETECT_BYTES]).best(), None)
-    trusted = guess is not None and (len(data) >= SHORT or guess.encoding in _CJK)
-    if guess is not None and trusted and _is_text_codec(guess.encoding):
-        return data.decode(guess.encoding, "replace")
-    return data.decode(codec if codec and _is_text_codec(codec) else "cp1252", "replace")
+    if guess is not None and (len(data) >= SHORT or guess.encoding in _CJK):
+        text = _decode(data, guess.encoding, "replace")
+        if text is not None:
+            return text
+    return _decode(data, codec, "replace") or data.decode("cp1252", "replace")
 
 
-def _is_text_codec(name: str) -> bool:
+def _decode(data: bytes, codec: str, errors: str) -> str | None:
+    """``data`` decoded, or None when the codec is unknown, not a text codec, or fails (some, like idna,
+    raise on any error handler)."""
+    if not codec:
+        return None
     try:
-        return codecs.lookup(name)._is_text_encoding
-    except LookupError:
-        return False
+        if not codecs.lookup(codec)._is_text_encoding:
+            return None
+        return data.decode(codec, errors)
+    except Exception:
+        return None
 
 
 def decode_header_value(raw: str) -> str:

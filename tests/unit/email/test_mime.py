@@ -113,7 +113,8 @@ def test_attachments_keep_name_type_and_bytes() -> None:
 
 
 def test_decode_bytes_never_raises_on_codecs_that_are_not_text() -> None:
-    for label in ("base64", "zlib", "rot13", "hex", "utf-7", "", "../../etc"):
+    labels = ("base64", "zlib", "rot13", "hex", "utf-7", "", "../../etc", "idna", "punycode", "undefined", "utf-32")
+    for label in labels:
         assert isinstance(decode_bytes(b"\xff\xfeabc", label), str)
 
 
@@ -147,7 +148,9 @@ def test_ten_thousand_headers_and_deep_nesting_parse() -> None:
 
 
 def _mail_strategy() -> st.SearchStrategy[bytes]:
-    charsets = st.sampled_from(["utf-8", "iso-8859-1", "gb2312", "big5", "koi8-r", "bogus", "utf-16", ""])
+    charsets = st.sampled_from(
+        ["utf-8", "iso-8859-1", "gb2312", "big5", "koi8-r", "bogus", "utf-16", "", "idna", "unicode_escape"]
+    )
     ctypes = st.sampled_from(["text/plain", "text/html", "multipart/alternative; boundary=x", "multipart/report"])
     ctes = st.sampled_from(["7bit", "8bit", "base64", "quoted-printable", "x-uuencode", "junk"])
 
