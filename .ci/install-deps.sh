@@ -35,7 +35,7 @@ if ((${#need[@]})); then
 fi
 
 # The Kafka jars (~100 MB, cached in ~/.m2; a no-op when deploy/kafka/target/classpath.txt is current).
-if ! python3 deploy/local/servers.py kafka fetch >>"$LOG" 2>&1; then
+if ! python3 deploy/local/servers kafka fetch >>"$LOG" 2>&1; then
   echo "install-deps: fetching the Kafka jars failed; last lines of $LOG:" >&2
   tail -n 40 "$LOG" >&2
   exit 1

@@ -18,10 +18,8 @@ from shared.errors import (
     Conflict,
     Forbidden,
     InvalidRequest,
-    NotConfigured,
     NotFound,
     PayloadTooLarge,
-    SignatureInvalid,
     SwitchboardError,
     Unauthorized,
 )
@@ -35,9 +33,7 @@ STATUS: dict[type[SwitchboardError], int] = {
     Unauthorized: 401,
     Forbidden: 403,
     BusUnavailable: 503,
-    SignatureInvalid: 403,
     PayloadTooLarge: 413,
-    NotConfigured: 503,
 }
 
 

@@ -279,6 +279,13 @@ class ContactIn(_In):
     address: str = Field(min_length=1, max_length=320)
     name: str | None = Field(default=None, max_length=200)
     tier: str = Field(default="standard", min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    identities: list[Annotated[str, Field(min_length=1, max_length=320)]] | None = Field(
+        default=None,
+        max_length=20,
+        description="The contact's other addresses (phone numbers in international form, email addresses), so a "
+        "message from any of them is from this customer. Replaces the stored set; omitted, it is kept.",
+        examples=[["+45 20 12 34 56", "kirsten@example.dk"]],
+    )
 
 
 class AgentPatch(_In):

@@ -14,7 +14,7 @@ from router import engine, store
 from router.assign import AgentPool
 from router.classify import Classifier
 from router.rules import RulesetDocument, compile_ruleset, validate_ruleset
-from shared.db.models import Contact, Message
+from shared.db.models import Message
 from shared.schema import InboundMessage
 
 MAX_MOVES_LISTED = 200
@@ -89,7 +89,7 @@ class RulesOperations:
                 .limit(limit)
             )
         )
-        tiers = await _tiers(session, {_sender(r) for r in rows})
+        tiers = await store.contact_tiers(session, {_sender(r) for r in rows})
         before: Counter[str] = Counter()
         after: Counter[str] = Counter()
         moves: list[dict[str, object]] = []
@@ -140,14 +140,3 @@ def _inbound(row: Message) -> InboundMessage:
 async def _customer(session: AsyncSession, address: str) -> engine.Customer:
     tier = await store.contact_tier(session, address)
     return engine.Customer(known=tier is not None, tier=tier or "standard", address=address)
-
-
-async def _tiers(session: AsyncSession, addresses: set[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    items = sorted(addresses)
-    for i in range(0, len(items), 500):
-        rows = await session.execute(
-            select(Contact.address, Contact.tier).where(Contact.address.in_(items[i : i + 500]))
-        )
-        out.update(rows.all())
-    return out

@@ -17,6 +17,7 @@ from shared.db.models import (
     AgentCapacity,
     Assignment,
     Contact,
+    ContactIdentity,
     Conversation,
     Decision,
     Message,
@@ -93,10 +94,7 @@ async def load_batch(session: AsyncSession, messages: Sequence[InboundMessage], 
         session.add_all(new)
         await session.flush()  # before the messages and assignments that refer to them
         state.conversations.update((c.id, c) for c in new)
-    senders = sorted({m.sender.address for m in messages})
-    for chunk in _chunks(senders):
-        tiers = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
-        state.tiers.update((address, tier) for address, tier in tiers)
+    state.tiers = await contact_tiers(session, {m.sender.address for m in messages})
     return state
 
 
@@ -106,8 +104,24 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 
 async def contact_tier(session: AsyncSession, address: str) -> str | None:
-    """A known contact's tier."""
-    return await session.scalar(select(Contact.tier).where(Contact.address == address))
+    """A known contact's tier, found by the contact's address or any of its other identities."""
+    return (await contact_tiers(session, {address})).get(address)
+
+
+async def contact_tiers(session: AsyncSession, addresses: Iterable[str]) -> dict[str, str]:
+    """The tier of each address that belongs to a known contact: its own address, or another identity of it
+    (the phone number of a contact known by email), so one person on several channels is one customer."""
+    wanted = set(addresses)
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(wanted)):
+        rows = await session.execute(select(Contact.address, Contact.tier).where(Contact.address.in_(chunk)))
+        found.update((address, tier) for address, tier in rows)
+    rest = sorted(wanted - found.keys())
+    for chunk in _chunks(rest):
+        linked = select(ContactIdentity.address, Contact.tier).join(Contact, Contact.address == ContactIdentity.contact)
+        rows = await session.execute(linked.where(ContactIdentity.address.in_(chunk)))
+        found.update((address, tier) for address, tier in rows)
+    return found
 
 
 async def active_ruleset(session: AsyncSession) -> tuple[int, int, RulesetDocument] | None:

@@ -11,12 +11,13 @@ from fastapi import APIRouter
 from services import email
 from services.common import AdapterDeps
 from services.email.app import posted_limit
+from services.sms import sms_router
 from shared.settings import Settings
 
 
 def http_routers() -> list[APIRouter]:
     """Every adapter's routes; each finds its resources on ``app.state.deps`` (see ``services.common``)."""
-    return [email.router]
+    return [sms_router(), email.router]
 
 
 def body_limits(settings: Settings) -> dict[str, int]:

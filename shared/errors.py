@@ -50,19 +50,19 @@ class BusUnavailable(SwitchboardError):
     code = "bus-unavailable"
 
 
-class SignatureInvalid(SwitchboardError):
-    """A provider webhook whose signature, credentials or timestamp do not check out (or a replayed one)."""
+class SignatureInvalid(Forbidden):
+    """A provider webhook whose signature is missing, wrong or stale: not from the provider."""
 
     code = "signature-invalid"
+
+
+class AdapterNotConfigured(Forbidden):
+    """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned."""
+
+    code = "adapter-not-configured"
 
 
 class PayloadTooLarge(SwitchboardError):
     """A payload over a configured size limit."""
 
     code = "payload-too-large"
-
-
-class NotConfigured(SwitchboardError):
-    """An adapter whose secret is not set: it refuses all traffic rather than accept it unverified."""
-
-    code = "not-configured"

@@ -69,7 +69,11 @@ class Settings(BaseSettings):
     (stored, with a decision of outcome ``dropped`` and an audit entry)."""
     twilio_auth_token: SecretStr | None = None
     vonage_signature_secret: SecretStr | None = None
+    vonage_allow_unsigned: bool = False
+    """Accept unsigned Vonage webhooks when no signature secret is set (accounts without signed webhooks)."""
     mms_fetch: bool = False
+    """Fetch MMS media from the provider's media hosts into the blob store; off, they stay URL references."""
+    mms_fetch_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     chat_origins: tuple[str, ...] = ()
     fax_senders: tuple[str, ...] | None = None
     """Sender domains of fax-to-email services; unset, the adapters' built-in list."""

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway import GatewayDeps, create_app, problems
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.service import Router
+from services.common import AdapterDeps
 from services.routers import body_limits, http_routers, listeners
 from shared.auth import generate_key, hash_token
-from shared.blobs import BlobStore, FileBlobStore
+from shared.blobs import FileBlobStore
 from shared.bus import Bus, EmbeddedBus
 from shared.db.migrate import upgrade_async
 from shared.db.models import ApiKey, AuditEvent
@@ -75,7 +76,7 @@ async def prepare_database(settings: Settings, sessions: async_sessionmaker[Asyn
         announce_key(generated, settings.port)
 
 
-def make_bus(settings: Settings, engine: object) -> Bus:
+def make_bus(settings: Settings, engine: AsyncEngine) -> Bus:
     """The bus the settings ask for."""
     if settings.bus == "kafka":
         from shared.bus.kafka import KafkaBus
@@ -87,23 +88,10 @@ def make_bus(settings: Settings, engine: object) -> Bus:
             partitions=settings.kafka_partitions,
             client_id=settings.kafka_client_id,
         )
-    from sqlalchemy.ext.asyncio import AsyncEngine
-
-    assert isinstance(engine, AsyncEngine)
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
 
 
-@dataclass(frozen=True, slots=True)
-class AdapterResources:
-    """What a process that runs only channel adapters lends them (``services.common.AdapterDeps``)."""
-
-    settings: Settings
-    bus: Bus
-    blobs: BlobStore
-    sessions: async_sessionmaker[AsyncSession]
-
-
-def adapter_app(deps: AdapterResources) -> FastAPI:
+def adapter_app(deps: AdapterDeps) -> FastAPI:
     """The adapters' HTTP routes alone (``switchboard adapter http``), with problem+json, the body limits
     and ``GET /healthz``."""
     app = FastAPI(title="Switchboard adapters", version="1", docs_url=None, redoc_url=None)
@@ -135,46 +123,75 @@ def build_app(settings: Settings, *, with_router: bool, listen: bool = False) ->
     )
 
 
+@dataclass(frozen=True)
+class Components:
+    """The parts every process is built from, open: database, bus, classifier, blob store."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    bus: Bus
+    classifier: Classifier
+    blobs: FileBlobStore
+
+    def gateway_deps(self) -> GatewayDeps:
+        """What the gateway's routes (and the adapters' and a router process's HTTP side) depend on."""
+        rules = RulesOperations(self.classifier)
+        return GatewayDeps(settings=self.settings, sessions=self.sessions, bus=self.bus, rules=rules, blobs=self.blobs)
+
+    def router(self) -> Router:
+        """A router on these parts (not started)."""
+        return Router(settings=self.settings, sessions=self.sessions, bus=self.bus, classifier=self.classifier)
+
+
 @asynccontextmanager
-async def runtime(
-    settings: Settings, *, with_router: bool, prepare: bool = True, listen: bool = False
-) -> AsyncIterator[GatewayDeps]:
-    """Open the database and bus (and a router, and the adapters' listeners, when asked) for one process's
-    lifetime."""
+async def components(settings: Settings, *, prepare: bool = False) -> AsyncIterator[Components]:
+    """Open the database and the bus (migrating and seeding first when ``prepare``); close both afterwards."""
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     bus: Bus | None = None
-    router: Router | None = None
-    stack = AsyncExitStack()
     try:
         if prepare:
             await prepare_database(settings, sessions)
         bus = make_bus(settings, engine)
         await bus.start()
-        classifier = shared_classifier(settings.languages)
-        deps = GatewayDeps(
+        yield Components(
             settings=settings,
+            engine=engine,
             sessions=sessions,
             bus=bus,
-            rules=RulesOperations(classifier),
+            classifier=shared_classifier(settings.languages),
             blobs=FileBlobStore(settings.blob_dir),
         )
-        if with_router:
-            router = Router(settings=settings, sessions=sessions, bus=bus, classifier=classifier)
-            await router.start()
-            deps.extra_ready.append(router.running)
-        if listen and settings.adapters:
-            await stack.enter_async_context(listeners(deps))
-        # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
-        # cyclic collector's passes, which under load would walk all of it again and again (a sixth of the
-        # gateway's CPU at full ingest, by perf).
-        gc.collect()
-        gc.freeze()
-        yield deps
     finally:
-        await stack.aclose()  # listeners first: nothing is accepted once the bus starts closing
-        if router is not None:
-            await router.stop()
         if bus is not None:
             await bus.stop()
         await engine.dispose()
+
+
+@asynccontextmanager
+async def runtime(
+    settings: Settings, *, with_router: bool, prepare: bool = True, listen: bool = False
+) -> AsyncIterator[GatewayDeps]:
+    """Open the parts (and a router, and the adapters' listeners, when asked) for one process's lifetime;
+    yield what the gateway needs."""
+    async with components(settings, prepare=prepare) as parts, AsyncExitStack() as stack:
+        deps = parts.gateway_deps()
+        router: Router | None = None
+        try:
+            if with_router:
+                router = parts.router()
+                await router.start()
+                deps.extra_ready.append(router.running)
+            if listen and settings.adapters:
+                await stack.enter_async_context(listeners(deps))
+            # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
+            # cyclic collector's passes, which under load would walk all of it again and again (a sixth of the
+            # gateway's CPU at full ingest, by perf).
+            gc.collect()
+            gc.freeze()
+            yield deps
+        finally:
+            await stack.aclose()  # the listeners first: nothing is accepted once the router and bus stop
+            if router is not None:
+                await router.stop()

@@ -10,21 +10,12 @@ from typing import Literal
 import uvicorn
 from fastapi import FastAPI
 
-from gateway import GatewayDeps, create_process_app
-from router.ops import RulesOperations
+from gateway import create_process_app
 from router.service import Router
 from services.routers import listeners
-from shared.blobs import FileBlobStore
 from shared.db.session import create_engine, session_factory
 from shared.settings import Settings
-from switchboard.bootstrap import (
-    AdapterResources,
-    adapter_app,
-    build_app,
-    make_bus,
-    prepare_database,
-    shared_classifier,
-)
+from switchboard.bootstrap import adapter_app, build_app, components, prepare_database
 
 log = logging.getLogger(__name__)
 
@@ -54,81 +45,67 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
     the same way and return 1, so the supervisor restarts the process instead of it idling on its
     partitions.
     """
-    engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
-    bus = make_bus(settings, engine)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    http: uvicorn.Server | None = None
-    serving: asyncio.Task[None] | None = None
     try:
-        await bus.start()
-        classifier = shared_classifier(settings.languages)
-        router = Router(settings=settings, sessions=sessions, bus=bus, classifier=classifier)
-        await router.start()
-        try:
-            if settings.router_port is not None:
-                deps = GatewayDeps(
-                    settings=settings,
-                    sessions=sessions,
-                    bus=bus,
-                    rules=RulesOperations(classifier),
-                    blobs=FileBlobStore(settings.blob_dir),
-                )
-                app = create_process_app(deps, router.running, title="Switchboard router")
-                http = uvicorn.Server(_config(app, settings, settings.router_port))
-                serving = asyncio.create_task(http.serve(), name="router-http")
-            stopped, ended = asyncio.create_task(stop.wait()), asyncio.create_task(router.ended())
-            await asyncio.wait({stopped, ended}, return_when=asyncio.FIRST_COMPLETED)
-            stopped.cancel()
-            ended.cancel()
-            if stop.is_set():
-                return 0
-            log.error("router loop %s ended on its own; stopping so that the process is restarted", ended.result())
-            return 1
-        finally:
-            if http is not None and serving is not None:
-                http.should_exit = True
-                await serving
-            await router.stop()
+        async with components(settings) as parts:
+            router = parts.router()
+            await router.start()
+            http: uvicorn.Server | None = None
+            serving: asyncio.Task[None] | None = None
+            try:
+                if settings.router_port is not None:
+                    app = create_process_app(parts.gateway_deps(), router.running, title="Switchboard router")
+                    http = uvicorn.Server(_config(app, settings, settings.router_port))
+                    serving = asyncio.create_task(http.serve(), name="router-http")
+                return await _until_stopped_or_ended(router, stop)
+            finally:
+                if http is not None and serving is not None:
+                    http.should_exit = True
+                    await serving
+                await router.stop()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-        await bus.stop()
-        await engine.dispose()
+
+
+async def _until_stopped_or_ended(router: Router, stop: asyncio.Event) -> int:
+    """0 once ``stop`` is set; 1 (logged) should one of the router's loops end first."""
+    stopped, ended = asyncio.create_task(stop.wait()), asyncio.create_task(router.ended())
+    await asyncio.wait({stopped, ended}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    ended.cancel()
+    if stop.is_set():
+        return 0
+    log.error("router loop %s ended on its own; stopping so that the process is restarted", ended.result())
+    return 1
 
 
 async def serve_adapters(settings: Settings, kind: Literal["smtp", "http"], stop: asyncio.Event | None = None) -> None:
     """Run the channel adapters alone (distributed mode) until SIGTERM (or ``stop``): ``smtp`` the SMTP
     listener on ``SWITCHBOARD_SMTP_PORT``, ``http`` the provider webhooks on ``SWITCHBOARD_PORT``."""
-    engine = create_engine(settings.database_url)
-    bus = make_bus(settings, engine)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await bus.start()
-        deps = AdapterResources(
-            settings=settings, bus=bus, blobs=FileBlobStore(settings.blob_dir), sessions=session_factory(engine)
-        )
-        if kind == "smtp":
-            async with listeners(deps):
-                log.info("smtp listener up", extra={"port": settings.smtp_port})
-                await stop.wait()
-        else:
-            http = uvicorn.Server(_config(adapter_app(deps), settings, settings.port))
+        async with components(settings) as parts:
+            if kind == "smtp":
+                async with listeners(parts):
+                    await stop.wait()
+                return
+            http = uvicorn.Server(_config(adapter_app(parts), settings, settings.port))
             serving = asyncio.create_task(http.serve(), name="adapter-http")
-            await asyncio.wait({serving, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+            stopped = asyncio.create_task(stop.wait())
+            await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
             http.should_exit = True
             await serving
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-        await bus.stop()
-        await engine.dispose()
 
 
 async def prepare_only(settings: Settings) -> None:

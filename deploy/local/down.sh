@@ -50,10 +50,10 @@ if [[ -d "$VAR/run" ]]; then
 fi
 
 if [[ -d "$VAR/kafka" ]]; then
-  "$PY" "$ROOT/deploy/local/servers.py" --data-dir "$VAR" kafka stop --timeout "$WAIT" || status=1
+  "$PY" "$ROOT/deploy/local/servers" --data-dir "$VAR" kafka stop --timeout "$WAIT" || status=1
 fi
 if [[ -e "$VAR/postgres" ]]; then
-  "$PY" "$ROOT/deploy/local/servers.py" --data-dir "$VAR" postgres stop --timeout "$WAIT" || status=1
+  "$PY" "$ROOT/deploy/local/servers" --data-dir "$VAR" postgres stop --timeout "$WAIT" || status=1
 fi
 say "everything stopped"
 exit $status

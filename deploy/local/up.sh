@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make up`: Switchboard in distributed mode on this machine, in the background.
 #
-#   Kafka (single KRaft node) + PostgreSQL (throwaway cluster) via deploy/local/servers.py, unless
+#   Kafka (single KRaft node) + PostgreSQL (throwaway cluster) via deploy/local/servers, unless
 #   SWITCHBOARD_KAFKA_BOOTSTRAP / SWITCHBOARD_DATABASE_URL point at existing ones; then
 #   `switchboard migrate`, `switchboard seed` (unless SWITCHBOARD_SEED_DEMO=0), one gateway on
 #   SWITCHBOARD_PORT (default 8000), two routers, and the channel adapters (unless
@@ -26,7 +26,7 @@ if [[ ! -x "$SB" ]]; then
   echo "up: $SB not found; run 'make up' (it installs the project) or 'pip install -e .' first" >&2
   exit 1
 fi
-SERVERS=("$PY" "$ROOT/deploy/local/servers.py" --data-dir "$VAR")
+SERVERS=("$PY" "$ROOT/deploy/local/servers" --data-dir "$VAR")
 PORT="${SWITCHBOARD_PORT:-8000}"
 ROUTERS="${SWITCHBOARD_ROUTERS:-2}"
 TIMEOUT="${SWITCHBOARD_UP_TIMEOUT:-120}"

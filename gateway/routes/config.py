@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, SessionDep, SupervisorDep
 from gateway.schemas import ContactIn, SlaPolicyIn
-from shared.db.models import AuditEvent, Contact, SlaPolicyRow
-from shared.errors import InvalidRequest
-from shared.normalize import AddressInvalid, normalize_address
+from shared.db.models import AuditEvent, Contact, ContactIdentity, SlaPolicyRow
+from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.normalize import AddressInvalid, normalize_address, normalize_identity
 
 router = APIRouter(tags=["configuration"])
 
@@ -50,14 +52,80 @@ async def list_sla_policies(_: SupervisorDep, session: SessionDep) -> list[dict[
 
 @router.put("/v1/contacts")
 async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
-    """Record a known customer and their tier (e.g. `vip`); rules see it as `customer.tier`."""
+    """Record a known customer and their tier (e.g. `vip`); rules see it as `customer.tier`.
+
+    `identities` are the customer's other addresses (phone numbers, email addresses): a message from any of
+    them is from this customer, with this tier, whichever channel it came by. An address can belong to one
+    contact only (409 otherwise).
+    """
     try:
         _, address = normalize_address(body.channel, body.address)
     except AddressInvalid as exc:
         raise InvalidRequest(f"address: {exc}") from None
+    try:
+        identities = None if body.identities is None else dict(_identities(body.identities, address))
+    except AddressInvalid as exc:
+        raise InvalidRequest(f"identities: {exc}") from None
+    owner = await session.scalar(select(ContactIdentity.contact).where(ContactIdentity.address == address))
+    if owner is not None:
+        raise Conflict("that address is another contact's identity")
     row = await session.get(Contact, address) or Contact(address=address)
     row.name, row.tier = body.name, body.tier
     session.add(row)
+    if identities is not None:
+        await _replace_identities(session, address, identities)
     session.add(AuditEvent(actor=principal.actor, action="contact.put", subject=row.tier))
-    await session.commit()
-    return {"address": address, "tier": row.tier, "name": row.name}
+    try:
+        await session.commit()
+    except IntegrityError:  # a concurrent request linked the same identity to another contact
+        await session.rollback()
+        raise Conflict("an identity already belongs to another contact") from None
+    stored = await session.scalars(
+        select(ContactIdentity.address).where(ContactIdentity.contact == address).order_by(ContactIdentity.address)
+    )
+    return {"address": address, "tier": row.tier, "name": row.name, "identities": list(stored)}
+
+
+@router.get("/v1/contacts/{address}")
+async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+    """The known contact an address belongs to (its own address or one of its identities), with its identities."""
+    try:
+        wanted = normalize_identity(address)[1]
+    except AddressInvalid as exc:
+        raise InvalidRequest(f"address: {exc}") from None
+    owner = await session.scalar(select(ContactIdentity.contact).where(ContactIdentity.address == wanted))
+    row = await session.get(Contact, owner or wanted)
+    if row is None:
+        raise NotFound("no known contact has that address")
+    stored = await session.scalars(
+        select(ContactIdentity.address).where(ContactIdentity.contact == row.address).order_by(ContactIdentity.address)
+    )
+    return {"address": row.address, "tier": row.tier, "name": row.name, "identities": list(stored)}
+
+
+def _identities(raw: list[str], primary: str) -> list[tuple[str, str]]:
+    """(address, kind) of each other identity, normalized, without the primary address or repeats."""
+    out = {}
+    for value in raw:
+        kind, address = normalize_identity(value)
+        if address != primary:
+            out[address] = kind
+    return list(out.items())
+
+
+async def _replace_identities(session: AsyncSession, contact: str, identities: dict[str, str]) -> None:
+    """Make ``identities`` the contact's set; refuse one that is another contact's address or identity."""
+    wanted = sorted(identities)
+    taken = await session.scalar(
+        select(func.count())
+        .select_from(ContactIdentity)
+        .where(ContactIdentity.address.in_(wanted), ContactIdentity.contact != contact)
+    )
+    primaries = await session.scalar(select(func.count()).select_from(Contact).where(Contact.address.in_(wanted)))
+    if taken or primaries:
+        raise Conflict("an identity already belongs to another contact")
+    await session.execute(
+        delete(ContactIdentity).where(ContactIdentity.contact == contact, ContactIdentity.address.not_in(wanted))
+    )
+    have = set(await session.scalars(select(ContactIdentity.address).where(ContactIdentity.contact == contact)))
+    session.add_all(ContactIdentity(address=a, contact=contact, kind=identities[a]) for a in wanted if a not in have)

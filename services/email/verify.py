@@ -15,15 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db.models import SeenToken
-from shared.errors import NotConfigured, SignatureInvalid, Unauthorized
+from shared.errors import AdapterNotConfigured, SignatureInvalid, Unauthorized
 
 MAX_TOKEN = 255
 
 
 def require(secret: SecretStr | None, provider: str, variable: str) -> str:
-    """The adapter's secret, or ``NotConfigured``: an adapter without one accepts nothing."""
+    """The adapter's secret, or ``AdapterNotConfigured``: an adapter without one accepts nothing."""
     if secret is None or not secret.get_secret_value():
-        raise NotConfigured(f"the {provider} webhook is not configured: set {variable} to accept its mail")
+        raise AdapterNotConfigured(f"the {provider} webhook is not configured: set {variable} to accept its mail")
     return secret.get_secret_value()
 
 

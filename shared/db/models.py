@@ -173,6 +173,22 @@ class SeenToken(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class SmsPart(Base):
+    """One part of a concatenated (multi-part) SMS, kept until every part has arrived and the whole message
+    is published; ``group`` names the message (sender, recipient, the carrier's reference, part count)."""
+
+    __tablename__ = "sms_parts"
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    group: Mapped[str] = mapped_column(String(160), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str] = mapped_column(String(255))
+    sender: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str | None] = mapped_column(String(320), default=None)
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Conversation(Base):
     """A thread of messages from one customer that is assigned as a whole."""
 
@@ -334,5 +350,6 @@ __all__ = [
     "RulesetActivation",
     "SeenToken",
     "SlaPolicyRow",
+    "SmsPart",
     "utcnow",
 ]

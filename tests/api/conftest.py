@@ -1,8 +1,14 @@
-"""API tests: the real app and embedded runtime through httpx, SQLite in a temporary directory."""
+"""API tests: the real app and embedded runtime through httpx, on SQLite and on PostgreSQL.
+
+Every test that uses ``settings`` (and so ``app``, ``client``) runs once per storage backend: SQLite in
+a temporary directory, and PostgreSQL on the harness's server, in a database copied from a migrated
+template (marked ``integration``). ``SWITCHBOARD_TEST_STORAGE=sqlite`` (or ``postgres``) runs one only.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,8 +20,23 @@ from fastapi import FastAPI
 
 from shared.settings import Settings
 from switchboard.bootstrap import build_app
+from tests.harness import needs_servers
 
 ADMIN_KEY = "test-admin-key-0123456789abcdef"
+STORAGE_ENV = "SWITCHBOARD_TEST_STORAGE"
+STORAGES = {
+    "sqlite": pytest.param("sqlite", id="sqlite"),
+    "postgres": pytest.param("postgres", id="postgres", marks=needs_servers("migrated_database")),
+}
+
+
+def storages() -> list[object]:
+    """The storage backends to run on: ``$SWITCHBOARD_TEST_STORAGE`` (comma-separated), else all."""
+    chosen = [name.strip() for name in os.environ.get(STORAGE_ENV, ",".join(STORAGES)).split(",") if name.strip()]
+    unknown = set(chosen) - STORAGES.keys()
+    if unknown:
+        raise pytest.UsageError(f"{STORAGE_ENV}: unknown storage {sorted(unknown)}; choose from {sorted(STORAGES)}")
+    return [STORAGES[name] for name in chosen]
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -31,10 +52,19 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+@pytest.fixture(params=storages())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database on each storage backend (PostgreSQL: already migrated, as a copy of a template)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'switchboard.db'}"
+    url: str = request.getfixturevalue("migrated_database").url
+    return url
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Embedded settings with the demo setup."""
-    return make_settings(tmp_path)
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Embedded settings with the demo setup, on the backend under test."""
+    return make_settings(tmp_path, database_url=database_url)
 
 
 @asynccontextmanager

@@ -187,3 +187,23 @@ async def test_a_lookup_in_flight_when_a_key_is_revoked_does_not_cache_it(
     monkeypatch.setattr(deps, "sessions", revoking_meanwhile)
     assert (await deps.authenticate(ADMIN_KEY)).role == "admin"
     assert deps._keys == {}, "the read from before the revocation is not kept"
+
+
+async def test_accept_and_reject_racing_on_one_offer_settle_on_exactly_one(client: httpx.AsyncClient) -> None:
+    """Both commands read the offer, then write: only a row lock (PostgreSQL) or the database's single writer
+    (SQLite) keeps the loser from acting on what the winner already changed."""
+    agent_id, agent = await agent_client(client, FREJA)
+    await everyone_offline(client, keep={agent_id})
+    assert (await agent.put("/v1/agents/me/presence", json={"status": "available"})).status_code == 200
+    await post_and_route(client, {"channel": "sms", "sender": {"address": "+4520555555"}, "text": "Refund please"})
+    [offer] = await assignments(agent, wait_for=1)
+    accepted, rejected = await asyncio.gather(
+        agent.post(f"/v1/assignments/{offer['id']}/accept"), agent.post(f"/v1/assignments/{offer['id']}/reject")
+    )
+    codes = sorted([accepted.status_code, rejected.status_code])
+    assert codes[0] == 200, (accepted.text, rejected.text)
+    assert codes[1] in (404, 409), "the loser is refused: the offer is accepted (409), or handed back (404: not yours)"
+    mine = await assignments(agent)
+    held = 1 if accepted.status_code == 200 else 0
+    assert [a["status"] for a in mine] == ["accepted"] * held
+    assert (await client.get(f"/v1/agents/{agent_id}")).json()["load"]["sms"] == held

@@ -36,9 +36,9 @@ def tls(tmp_path: Path) -> tuple[trustme.CA, Path, Path]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, tls: tuple[trustme.CA, Path, Path]) -> Settings:
+def settings(tmp_path: Path, database_url: str, tls: tuple[trustme.CA, Path, Path]) -> Settings:
     """Embedded settings with STARTTLS on the SMTP listener."""
-    return make_settings(tmp_path, smtp_tls_cert=tls[1], smtp_tls_key=tls[2])
+    return make_settings(tmp_path, database_url=database_url, smtp_tls_cert=tls[1], smtp_tls_key=tls[2])
 
 
 @pytest.fixture
@@ -133,8 +133,8 @@ async def test_foreign_recipient_is_refused_with_550(smtp_port: int) -> None:
     assert next(iter(refused.value.recipients.values()))[0] == 550
 
 
-async def test_mail_over_the_size_limit_is_refused_with_552(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, mail_max_bytes=4096)
+async def test_mail_over_the_size_limit_is_refused_with_552(tmp_path: Path, database_url: str) -> None:
+    settings = make_settings(tmp_path, database_url=database_url, mail_max_bytes=4096)
     async with running_app(settings, with_router=False) as app, listeners(app.state.deps, smtp_port=0) as servers:
         port = bound_port(servers["smtp"])
         with pytest.raises(smtplib.SMTPException) as refused:
@@ -142,8 +142,10 @@ async def test_mail_over_the_size_limit_is_refused_with_552(tmp_path: Path) -> N
         assert getattr(refused.value, "smtp_code", None) == 552
 
 
-async def test_mail_is_refused_with_451_while_the_bus_is_down_and_accepted_after(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+async def test_mail_is_refused_with_451_while_the_bus_is_down_and_accepted_after(
+    tmp_path: Path, database_url: str
+) -> None:
+    settings = make_settings(tmp_path, database_url=database_url)
     async with running_app(settings, with_router=False) as app, listeners(app.state.deps, smtp_port=0) as servers:
         port = bound_port(servers["smtp"])
         await app.state.deps.bus.stop()
@@ -203,8 +205,8 @@ async def test_auto_reply_is_stored_and_dropped_with_an_audit_entry(
     assert actions == ["message.dropped"]
 
 
-async def test_bounce_is_filed_in_the_configured_queue_without_an_offer(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, auto_reply_queue="general")
+async def test_bounce_is_filed_in_the_configured_queue_without_an_offer(tmp_path: Path, database_url: str) -> None:
+    settings = make_settings(tmp_path, database_url=database_url, auto_reply_queue="general")
     async with running_app(settings, with_router=True) as app, admin_client(app) as client:
         async with listeners(app.state.deps, smtp_port=0) as servers:
             bounce = mail("Undelivered Mail Returned to Sender", sender="MAILER-DAEMON@mx.example.net")

@@ -27,10 +27,11 @@ POSTMARK = ("postmark", "postmark-password-0123")
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Every mail provider configured."""
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Every mail provider configured, on the backend under test."""
     return make_settings(
         tmp_path,
+        database_url=database_url,
         mailgun_signing_key=MAILGUN_KEY,
         sendgrid_username=SENDGRID[0],
         sendgrid_password=SENDGRID[1],
@@ -221,8 +222,14 @@ async def test_postmark_bad_input_gets_a_clear_4xx(anonymous: httpx.AsyncClient)
     assert listed.status_code == 422
 
 
-async def test_payload_over_the_mail_limit_is_refused_with_413(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, mail_max_bytes=4096, postmark_username="p", postmark_password="pw-0123456789")
+async def test_payload_over_the_mail_limit_is_refused_with_413(tmp_path: Path, database_url: str) -> None:
+    settings = make_settings(
+        tmp_path,
+        database_url=database_url,
+        mail_max_bytes=4096,
+        postmark_username="p",
+        postmark_password="pw-0123456789",
+    )
     async with running_app(settings, with_router=False) as app, admin_client(app) as client:
         big = postmark_payload() | {"TextBody": "x" * 100_000}
         r = await client.post("/v1/webhooks/postmark", headers=basic("p", "pw-0123456789"), json=big)
@@ -231,8 +238,14 @@ async def test_payload_over_the_mail_limit_is_refused_with_413(tmp_path: Path) -
         assert small.status_code == 200
 
 
-async def test_gateway_body_limit_does_not_cap_mail_webhooks(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, max_body_bytes=1024, postmark_username="p", postmark_password="pw-0123456789")
+async def test_gateway_body_limit_does_not_cap_mail_webhooks(tmp_path: Path, database_url: str) -> None:
+    settings = make_settings(
+        tmp_path,
+        database_url=database_url,
+        max_body_bytes=1024,
+        postmark_username="p",
+        postmark_password="pw-0123456789",
+    )
     async with running_app(settings, with_router=False) as app, admin_client(app) as client:
         body = postmark_payload() | {"TextBody": "y" * 50_000}
         assert (
@@ -241,18 +254,23 @@ async def test_gateway_body_limit_does_not_cap_mail_webhooks(tmp_path: Path) -> 
         assert (await client.post("/v1/messages", json={"text": "z" * 5000})).status_code == 413
 
 
-async def test_adapters_without_their_secret_refuse_everything(tmp_path: Path) -> None:
-    async with running_app(make_settings(tmp_path), with_router=False) as app, admin_client(app) as client:
+async def test_adapters_without_their_secret_refuse_everything(tmp_path: Path, database_url: str) -> None:
+    async with (
+        running_app(make_settings(tmp_path, database_url=database_url), with_router=False) as app,
+        admin_client(app) as client,
+    ):
         for path, variable in (("mailgun", "MAILGUN_SIGNING_KEY"), ("sendgrid", "SENDGRID_PASSWORD"),
                                ("postmark", "POSTMARK_PASSWORD")):  # fmt: skip
             r = await client.post(f"/v1/webhooks/{path}", data=mailgun_fields("x@y") | signed("z" * 50))
-            assert r.status_code == 503
-            assert r.json()["type"].endswith("/not-configured")
+            assert r.status_code == 403
+            assert r.json()["type"].endswith("/adapter-not-configured")
             assert f"SWITCHBOARD_{variable}" in r.json()["detail"]
 
 
-async def test_bus_down_answers_503_so_the_provider_retries_and_the_retry_is_accepted(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, mailgun_signing_key=MAILGUN_KEY)
+async def test_bus_down_answers_503_so_the_provider_retries_and_the_retry_is_accepted(
+    tmp_path: Path, database_url: str
+) -> None:
+    settings = make_settings(tmp_path, database_url=database_url, mailgun_signing_key=MAILGUN_KEY)
     async with running_app(settings, with_router=False) as app, admin_client(app) as client:
         fields = mailgun_fields("down@x") | signed("d" * 50)
         await app.state.deps.bus.stop()
@@ -261,9 +279,13 @@ async def test_bus_down_answers_503_so_the_provider_retries_and_the_retry_is_acc
         assert (await client.post("/v1/webhooks/mailgun", data=fields)).status_code == 200
 
 
-async def test_attachment_over_its_limit_is_described_but_not_stored(tmp_path: Path) -> None:
+async def test_attachment_over_its_limit_is_described_but_not_stored(tmp_path: Path, database_url: str) -> None:
     settings = make_settings(
-        tmp_path, attachment_max_bytes=1024, postmark_username="p", postmark_password="pw-0123456789"
+        tmp_path,
+        database_url=database_url,
+        attachment_max_bytes=1024,
+        postmark_username="p",
+        postmark_password="pw-0123456789",
     )
     async with running_app(settings, with_router=True) as app, admin_client(app) as client:
         payload = postmark_payload("<big@x>")

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from tests.api.conftest import eventually
-from tests.api.support import agent_client, assignments, everyone_offline, post_and_route
+from shared.settings import Settings
+from tests.api.support import agent_client, assignments, dispatch_at, everyone_offline, post_and_route
 
 pytestmark = pytest.mark.asyncio
 
@@ -62,35 +63,40 @@ async def test_queue_configuration_is_validated(client: httpx.AsyncClient) -> No
     assert "loops" in r.json()["detail"]
 
 
-async def test_unanswered_work_breaches_its_sla_and_moves_to_escalations(client: httpx.AsyncClient) -> None:
+async def test_unanswered_work_breaches_its_sla_and_moves_to_escalations(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings
+) -> None:
     await everyone_offline(client)
-    policy = {"name": "fast", "first_response_s": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1}, "warn_ratio": 0.5}
+    policy = {"name": "fast", "first_response_s": dict.fromkeys("12345", 600), "warn_ratio": 0.5}
     assert (await client.put("/v1/sla-policies/fast", json=policy)).status_code == 200
     assert (await client.put("/v1/queues/returns", json={"name": "returns", "sla_policy": "fast"})).status_code == 200
     message = await post_and_route(client, REFUND)
     assert message["decision"]["queue"] == "returns"
     assert message["decision"]["trace"]["queue"]["sla_policy"] == "fast"
+    routed_at = datetime.fromisoformat(message["routed_at"])
 
-    async def escalated() -> dict[str, Any] | None:
-        state = await queue_state(client, "escalations")
-        return state if state["sla_breached"] == 1 else None
-
-    state = await eventually(escalated, timeout=10)
-    assert state["waiting"] == 1
+    await dispatch_at(app, settings, routed_at + timedelta(seconds=599))
+    assert (await queue_state(client, "returns"))["waiting"] == 1, "not breached before its deadline"
+    await dispatch_at(app, settings, routed_at + timedelta(seconds=601))
+    state = await queue_state(client, "escalations")
+    assert (state["sla_breached"], state["waiting"]) == (1, 1)
     assert (await queue_state(client, "returns"))["open"] == 0
 
 
-async def test_waiting_work_overflows_to_another_queue(client: httpx.AsyncClient) -> None:
+async def test_waiting_work_overflows_to_another_queue(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings
+) -> None:
     await everyone_offline(client)
     r = await client.put("/v1/queues/returns", json={"name": "returns", "overflow_queue": "general",
-                                                     "overflow_after_s": 1})  # fmt: skip
+                                                     "overflow_after_s": 300})  # fmt: skip
     assert r.status_code == 200
-    await post_and_route(client, REFUND)
+    message = await post_and_route(client, REFUND)
+    routed_at = datetime.fromisoformat(message["routed_at"])
 
-    async def moved() -> bool:
-        return (await queue_state(client, "general"))["waiting"] == 1
-
-    await eventually(moved, timeout=10)
+    await dispatch_at(app, settings, routed_at + timedelta(seconds=299))
+    assert (await queue_state(client, "returns"))["waiting"] == 1, "no overflow before its time"
+    await dispatch_at(app, settings, routed_at + timedelta(seconds=301))
+    assert (await queue_state(client, "general"))["waiting"] == 1
     assert (await queue_state(client, "returns"))["waiting"] == 0
 
 

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from shared.settings import Settings
 from tests.api.conftest import eventually
-from tests.api.support import agent_client, assignments, everyone_offline, post_and_route, router_beside
+from tests.api.support import agent_client, assignments, dispatch_at, everyone_offline, post_and_route
 
 pytestmark = pytest.mark.asyncio
 
@@ -38,12 +38,6 @@ def today_and_tomorrow() -> tuple[dict[str, Any], datetime]:
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     days = {WEEKDAYS[today.weekday()]: [["00:00", "00:00"]], WEEKDAYS[(today.weekday() + 1) % 7]: [["00:00", "00:00"]]}
     return {"tz": "UTC", "weekly": days}, today + timedelta(days=2)
-
-
-async def dispatch_at(app: FastAPI, settings: Settings, moment: datetime) -> None:
-    """One dispatcher pass of a router whose clock reads ``moment``."""
-    later = await router_beside(app, settings, clock=lambda: moment)
-    await later.dispatcher.tick()
 
 
 async def agent(client: httpx.AsyncClient, agent_id: str) -> dict[str, Any]:

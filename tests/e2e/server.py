@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
+
+from shared.topics import Topics
 
 ADMIN = "e2e-admin-key-0123456789abcdef"
 HEADERS = {"Authorization": f"Bearer {ADMIN}"}
@@ -70,3 +73,31 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def inbound_lag(db_path: Path) -> int:
+    """Inbound records the embedded router has not committed yet."""
+    topics = Topics()
+    db = sqlite3.connect(db_path)
+    try:
+        (end,) = db.execute(
+            "select coalesce(max(offset), 0) from bus_records where topic = ?", (topics.inbound,)
+        ).fetchone()
+        committed = db.execute(
+            'select "offset" from consumer_offsets where "group" = ? and topic = ?',
+            (topics.router_group, topics.inbound),
+        ).fetchone()
+    finally:
+        db.close()
+    return int(end) - (int(committed[0]) if committed else 0)
+
+
+async def wait_caught_up(db_path: Path, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait until the server's router has committed every inbound record. It commits only after the transaction
+    that recorded its decisions, so from then on the database holds every decision it will ever make."""
+    deadline = time.monotonic() + timeout
+    while (lag := inbound_lag(db_path)) > 0:
+        assert proc.poll() is None, "server exited while routing"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{lag} inbound records still unrouted after {timeout:.0f}s")
+        await asyncio.sleep(0.1)

@@ -44,6 +44,7 @@ def test_rules_validate_offline_points_at_the_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.slow
 async def test_rules_publish_makes_a_file_the_active_ruleset(tmp_path: Path) -> None:
     port = free_port()
     proc = start(tmp_path, port)

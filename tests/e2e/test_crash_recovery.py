@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.server import HEADERS, free_port, start, stop, wait_ready
+from tests.e2e.server import HEADERS, free_port, start, stop, wait_caught_up, wait_ready
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
@@ -45,13 +44,7 @@ async def test_accepted_messages_survive_sigkill_and_are_routed_exactly_once(tmp
 
         proc = start(tmp_path, port)
         await wait_ready(base, proc)
-        async with httpx.AsyncClient(base_url=base, headers=HEADERS) as c:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                listed = (await c.get("/v1/messages", params={"limit": 500})).json()
-                if len(listed) >= len(accepted):
-                    break
-                await asyncio.sleep(0.2)
+        await wait_caught_up(tmp_path / "sb.db", proc)
         db = sqlite3.connect(tmp_path / "sb.db")
         decisions = [r[0] for r in db.execute("select message_id from decisions")]
         assignments = db.execute("select count(*) from assignments").fetchone()[0]

@@ -10,16 +10,39 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from shared.topics import Topics
 
 ADMIN = "it-admin-key-0123456789abcdef"
 HEADERS = {"Authorization": f"Bearer {ADMIN}"}
+T = TypeVar("T")
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[T | None]],
+    failure: Callable[[], str],
+    *,
+    timeout: float = 180,
+    interval: float = 0.25,
+) -> T:
+    """Poll ``check`` until it returns something other than None or False; else fail with ``failure()``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result is not None and result is not False:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:.0f}s: {failure()}")
+        await asyncio.sleep(interval)
 
 
 def free_port() -> int:
@@ -40,6 +63,7 @@ class Cluster:
     workdir: Path
     namespace: str = field(default_factory=lambda: f"it{uuid.uuid4().hex[:10]}")
     port: int = field(default_factory=free_port)
+    partitions: int = 6
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -53,7 +77,7 @@ class Cluster:
                 "SWITCHBOARD_DATABASE_URL": self.database_url,
                 "SWITCHBOARD_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
                 "SWITCHBOARD_TOPIC_NAMESPACE": self.namespace,
-                "SWITCHBOARD_KAFKA_PARTITIONS": "6",
+                "SWITCHBOARD_KAFKA_PARTITIONS": str(self.partitions),
                 "SWITCHBOARD_ADMIN_KEY": ADMIN,
                 "SWITCHBOARD_PORT": str(self.port),
                 "SWITCHBOARD_LOG_LEVEL": "WARNING",
@@ -101,17 +125,19 @@ class Cluster:
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.workdir.glob("*.log")))
 
+    @property
+    def topics(self) -> Topics:
+        return Topics.for_namespace(self.namespace)
+
     async def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(base_url=self.base_url) as c:
-            while time.monotonic() < deadline:
+        async def ready() -> bool:
+            async with httpx.AsyncClient(base_url=self.base_url) as c:
                 try:
-                    if (await c.get("/readyz")).status_code == 200:
-                        return
+                    return (await c.get("/readyz")).status_code == 200
                 except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-        raise AssertionError(f"gateway not ready\n{self.logs()}")
+                    return False
+
+        await wait_until(ready, lambda: f"the gateway ready\n{self.logs()}", timeout=timeout, interval=0.2)
 
     async def query(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         conn = await asyncpg.connect(self.dsn)
@@ -125,14 +151,38 @@ class Cluster:
         return int(rows[0][0])
 
     async def wait_count(self, sql: str, target: int, timeout: float = 180) -> int:
-        deadline = time.monotonic() + timeout
-        n = 0
-        while time.monotonic() < deadline:
+        async def reached() -> int | None:
             n = await self.count(sql)
-            if n >= target:
-                return n
-            await asyncio.sleep(0.25)
-        raise AssertionError(f"{sql!r} reached {n}, not {target}, in {timeout}s\n{self.logs()}")
+            return n if n >= target else None
+
+        return await wait_until(reached, lambda: f"{sql!r} at {target}\n{self.logs()}", timeout=timeout)
+
+    async def inbound_lag(self) -> int:
+        """Inbound records the routers' consumer group has not committed yet (over every partition)."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
+        await admin.start()
+        try:
+            committed = await admin.list_consumer_group_offsets(self.topics.router_group)
+        finally:
+            await admin.close()
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka_bootstrap)
+        await consumer.start()
+        try:
+            ends = await consumer.end_offsets([TopicPartition(self.topics.inbound, p) for p in range(self.partitions)])
+        finally:
+            await consumer.stop()
+        return sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items())
+
+    async def wait_caught_up(self, timeout: float = 180) -> None:
+        """Wait until the routers have committed every inbound record. A router commits only after the transaction
+        that recorded its decisions, so from then on the decisions table holds everything they will ever write."""
+
+        async def caught_up() -> bool:
+            return await self.inbound_lag() == 0
+
+        await wait_until(
+            caught_up, lambda: f"the routers committed every inbound record\n{self.logs()}", timeout=timeout
+        )
 
 
 def cluster_for(database_url: str, dsn: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[Cluster]:

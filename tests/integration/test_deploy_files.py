@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -60,15 +62,27 @@ def compose() -> dict[str, Any]:
     return load_all(DEPLOY / "docker-compose.yml")[0]
 
 
+def kafka_pom() -> tuple[dict[str, str | None], dict[str | None, str | None]]:
+    """deploy/kafka/pom.xml's properties, and its dependencies' versions by artifact."""
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    root = ET.parse(DEPLOY / "kafka" / "pom.xml").getroot()
+    props = {p.tag.split("}")[1]: p.text for p in root.find("m:properties", ns) or []}
+    deps = {
+        d.findtext("m:artifactId", namespaces=ns): d.findtext("m:version", namespaces=ns)
+        for d in root.iterfind("m:dependencies/m:dependency", ns)
+    }
+    return props, deps
+
+
 def test_compose_runs_kafka_kraft_and_postgres(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert re.fullmatch(r"apache/kafka:3\.9\.\d+", services["kafka"]["image"])
+    kafka_version = kafka_pom()[0]["kafka.version"]
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka_version}", "compose runs the broker the tests run"
     env = services["kafka"]["environment"]
     assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert "zookeeper" not in str(compose).lower()
     assert str(env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]).lower() == "false"
     assert int(env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]) == 1
-    assert services["postgres"]["image"] == "postgres:15"
 
 
 def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
@@ -105,9 +119,13 @@ def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
 
 def test_dockerfile_is_slim_non_root_with_switchboard_entrypoint() -> None:
     text = (DEPLOY / "Dockerfile").read_text()
-    froms = re.findall(r"^FROM\s+(\S+)", text, re.M)
+    froms = re.findall(r"^FROM\s+python:(\d+)\.(\d+)-slim\S*", text, re.M)
     assert froms
-    assert all(f == "python:3.11-slim" for f in froms)
+    assert len(froms) == len(re.findall(r"^FROM\s", text, re.M)), "every stage is a slim Python image"
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    minimum = re.fullmatch(r">=(\d+)\.(\d+)", pyproject["project"]["requires-python"])
+    assert minimum
+    assert all((int(a), int(b)) >= (int(minimum[1]), int(minimum[2])) for a, b in froms), "image Python < requires"
     users = re.findall(r"^USER\s+(\S+)", text, re.M)
     assert users
     assert users[-1].split(":")[0] not in ("root", "0")
@@ -200,15 +218,8 @@ def test_deploy_files_use_only_commands_the_cli_has(compose: dict[str, Any]) -> 
 # -- local servers ----------------------------------------------------------------------------------
 
 
-def test_kafka_pom_pins_kafka_3_9_with_a_log4j_binding() -> None:
-    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
-    root = ET.parse(DEPLOY / "kafka" / "pom.xml").getroot()
-    props = {p.tag.split("}")[1]: p.text for p in root.find("m:properties", ns) or []}
-    deps = {
-        d.findtext("m:artifactId", namespaces=ns): d.findtext("m:version", namespaces=ns)
-        for d in root.iterfind("m:dependencies/m:dependency", ns)
-    }
-    assert re.fullmatch(r"3\.9\.\d+", props["kafka.version"])
+def test_kafka_pom_resolves_the_broker_of_its_version_with_a_log4j_binding() -> None:
+    _props, deps = kafka_pom()
     assert deps["kafka_2.13"] == "${kafka.version}"
     assert "slf4j-reload4j" in deps
 
@@ -220,7 +231,7 @@ def test_kafka_log4j_writes_to_files_only() -> None:
 
 
 def test_generated_server_properties(tmp_path: Path) -> None:
-    servers = sys.modules["switchboard_local_servers"]  # deploy/local/servers.py, loaded by conftest.py
+    servers = sys.modules["switchboard_local_servers"]  # deploy/local/servers, loaded by tests/harness.py
     server = servers.KafkaServer(tmp_path, port=19092, controller_port=19093)
     server._write_properties()
     props = dict(
@@ -239,14 +250,38 @@ def test_generated_server_properties(tmp_path: Path) -> None:
     assert server._previous_ports() == (19092, 19093)
 
 
-def test_servers_cli_help_and_free_port() -> None:
-    script = str(DEPLOY / "local" / "servers.py")
+def test_kafka_metadata_request_and_response_follow_the_wire_format() -> None:
+    wire = sys.modules["switchboard_local_servers.kafka_wire"]
+    request = wire.metadata_request()
+    (size, api_key, version, correlation) = struct.unpack_from(">ihhi", request)
+    assert (size, api_key, version, correlation) == (len(request) - 4, 3, 4, wire.CORRELATION_ID)
+
+    def string(s: str | None) -> bytes:
+        return struct.pack(">h", -1) if s is None else struct.pack(">h", len(s)) + s.encode()
+
+    brokers = struct.pack(">i", 2) + b"".join(
+        struct.pack(">i", node) + string(host) + struct.pack(">i", port) + string(rack)
+        for node, host, port, rack in [(1, "127.0.0.1", 9092, None), (2, "10.0.0.2", 9093, "r1")]
+    )
+    body = struct.pack(">ii", wire.CORRELATION_ID, 0) + brokers + string("cluster-x") + struct.pack(">i", 1)
+    assert wire.parse_metadata_response(body) == wire.Metadata(
+        "cluster-x", 1, (wire.Broker(1, "127.0.0.1", 9092), wire.Broker(2, "10.0.0.2", 9093))
+    )
+    with pytest.raises(ConnectionError):
+        wire.parse_metadata_response(struct.pack(">ii", wire.CORRELATION_ID + 1, 0) + body[8:])
+
+
+def test_servers_cli_help_free_port_and_status_of_nothing(tmp_path: Path) -> None:
+    script = str(DEPLOY / "local" / "servers")
     for args in (["--help"], ["kafka", "start", "--help"], ["postgres", "stop", "--help"]):
         subprocess.run([sys.executable, script, *args], check=True, capture_output=True, timeout=30)
     out = subprocess.run([sys.executable, script, "free-port", "3"], check=True, capture_output=True, text=True)
     ports = [int(p) for p in out.stdout.split()]
     assert len(set(ports)) == 3
     assert all(1024 <= p <= 65535 for p in ports)
+    status = subprocess.run([sys.executable, script, "--data-dir", str(tmp_path), "kafka", "status"],
+                            capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert (status.returncode, status.stdout.split()[:2]) == (3, ["kafka:", "stopped"])
 
 
 @pytest.mark.parametrize("script", ["deploy/local/up.sh", "deploy/local/down.sh", ".ci/install-deps.sh"])

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from shared.db.migrate import upgrade_async
 from shared.db.models import Base
 from shared.db.session import create_engine
-from tests.integration.conftest import Database
+from tests.harness import Database
 
 
 def differences(connection: Connection) -> list[Any]:

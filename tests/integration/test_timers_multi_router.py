@@ -24,7 +24,7 @@ from shared.db.session import create_engine, session_factory
 from shared.ids import new_id
 from shared.settings import Settings
 from switchboard.bootstrap import make_bus, shared_classifier
-from tests.integration.conftest import Database
+from tests.harness import Database
 
 pytestmark = pytest.mark.integration
 

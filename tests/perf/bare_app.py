@@ -1,8 +1,10 @@
-"""The baseline for the ingest benchmark: a bare FastAPI endpoint taking the same body, no auth, no writes."""
+"""Baselines for the ingest benchmarks: bare FastAPI endpoints taking the same bodies, no auth, no writes."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, Request, Response
 
 from gateway.schemas import MessageIn
 
@@ -13,3 +15,10 @@ app = FastAPI()
 async def ingest(body: MessageIn) -> dict[str, str]:
     """Validate and answer."""
     return {"id": "x", "conversation_id": "y"}
+
+
+@app.post("/v1/webhooks/twilio/sms")
+async def twilio_form(request: Request) -> Response:
+    """The baseline for the Twilio webhook benchmark: read and parse the form, answer empty TwiML."""
+    parse_qsl((await request.body()).decode())
+    return Response('<?xml version="1.0" encoding="UTF-8"?><Response/>', media_type="application/xml")

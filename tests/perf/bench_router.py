@@ -1,7 +1,7 @@
 """Benchmark: messages routed per second by one router's batch path (parse, classify, route, store, commit).
 
 Runs ``Router.handle_batch`` over the same messages on SQLite and on a real PostgreSQL that
-``deploy/local/servers.py`` starts on loopback (skipped with ``--sqlite``). Classification is timed apart so
+``deploy/local/servers`` starts on loopback (skipped with ``--sqlite``). Classification is timed apart so
 the database path's own rate is visible. 300 available agents with room, a third of the messages join a
 conversation already open (the sticky path), the rest start new ones.
 Run: ``python tests/perf/bench_router.py [--sqlite]``. Not collected by pytest.
@@ -52,7 +52,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def servers() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("switchboard_local_servers", REPO / "deploy/local/servers.py")
+    package = REPO / "deploy" / "local" / "servers"
+    spec = importlib.util.spec_from_file_location(
+        "switchboard_local_servers", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
     assert spec
     assert spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -15,6 +15,7 @@ BENCHES = [
     "bench_routing.py",
     "bench_router.py",
     "bench_ingest.py",
+    "bench_twilio.py",
     "bench_smtp.py",
 ]
 

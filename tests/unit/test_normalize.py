@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -72,3 +75,60 @@ def test_normalize_address_either_normalizes_or_says_why(raw: str) -> None:
             continue
         assert value
         assert kind in ("email", "phone", "chat_session")
+
+
+def _example_numbers() -> list[str]:
+    """One real example number (E.164) per region phonenumbers knows."""
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            found.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+    return found
+
+
+EXAMPLES = _example_numbers()
+
+
+def _spelled(e164: str, style: int, separators: list[str]) -> str:
+    """``e164`` as a person or a provider might write it: 00 or + or tel:, digits split by separators."""
+    digits = e164[1:]
+    prefix = ("+", "00", "tel:+", " +")[style]
+    out = []
+    for i, d in enumerate(digits):
+        out.append(d)
+        if i < len(separators) and i < len(digits) - 1:
+            out.append(separators[i])
+    return prefix + "".join(out)
+
+
+@given(
+    st.sampled_from(EXAMPLES),
+    st.integers(0, 3),
+    st.lists(st.sampled_from(["", "", " ", "-", ".", "/"]), max_size=15),
+)
+def test_any_spelling_of_a_number_gives_the_same_e164(e164: str, style: int, separators: list[str]) -> None:
+    assert normalize_phone(_spelled(e164, style, separators)) == e164
+
+
+@given(st.text(max_size=40))
+def test_phone_normalization_gives_e164_or_refuses(raw: str) -> None:
+    try:
+        value = normalize_phone(raw)
+    except AddressInvalid:
+        return
+    assert re.fullmatch(r"\+[1-9]\d{6,14}", value)
+    assert normalize_phone(value) == value
+
+
+@given(st.sampled_from(EXAMPLES))
+def test_a_number_without_its_country_code_is_refused(e164: str) -> None:
+    with pytest.raises(AddressInvalid):
+        normalize_phone(e164[1:])
+
+
+@given(st.emails())
+def test_email_normalization_is_lowercase_and_idempotent(raw: str) -> None:
+    value = normalize_email(f"Someone <{raw}>")
+    assert value == raw.lower()
+    assert normalize_email(value) == value

@@ -1,9 +1,12 @@
-"""Integration harness: a real Apache Kafka broker and a throwaway PostgreSQL cluster.
+"""Integration harness: a real Apache Kafka broker and a throwaway PostgreSQL cluster, for the whole suite.
+
+A pytest plugin (tests/conftest.py loads it), so that any test directory can run on the real servers:
+the bus contract suite (tests/contract), the API suite on PostgreSQL (tests/api), the integration tests.
 
 Fixtures (all lazily started; a run that selects no test using them starts nothing):
 
 - ``kafka_bootstrap`` (session) -> ``"127.0.0.1:PORT"``: ``$SWITCHBOARD_TEST_KAFKA_BOOTSTRAP`` when
-  set, else a single-node KRaft broker started by deploy/local/servers.py on a free port.
+  set, else a single-node KRaft broker started by deploy/local/servers on a free port.
 - ``kafka_broker`` (function) -> ``KafkaServer`` with ``stop()``, ``kill()``, ``start()``,
   ``restart()``, ``bootstrap``: same port and data across stop/start. Whatever the test leaves, the
   broker is running again after it. Skips the test when the broker is external.
@@ -12,10 +15,14 @@ Fixtures (all lazily started; a run that selects no test using them starts nothi
 - ``postgres_server`` (session) -> ``PostgresServer`` (skips when external).
 - ``fresh_database`` (function) -> ``Database(name, url, dsn)``: a new empty database for this test,
   dropped after it; ``fresh_database_url`` (function) -> its SQLAlchemy URL.
+- ``migrated_database`` (function) -> ``Database``: a new database already at the head migration,
+  copied from a template migrated once per session (a copy takes a fraction of a migration).
 
 Tests that use any of these are marked ``integration`` automatically (``-m "not integration"``
-deselects them). The servers start in the background as soon as collection shows they are needed,
-so their start-up overlaps the tests that run before. Their files (logs included) live in one
+deselects them). A parameter that reaches them through ``request.getfixturevalue`` (one backend of
+several) says so with ``needs_servers("kafka_bootstrap")`` in its marks, and is marked the same way.
+The servers start in the background as soon as collection shows they are needed, so their start-up
+overlaps the tests that run before. Their files (logs included) live in one
 temporary directory, removed at the end unless the session failed or SWITCHBOARD_TEST_KEEP=1.
 """
 
@@ -34,6 +41,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,12 +49,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SERVERS_PY = REPO / "deploy" / "local" / "servers.py"
+REPO = Path(__file__).resolve().parents[1]
+SERVERS = REPO / "deploy" / "local" / "servers"
 ENV_KAFKA = "SWITCHBOARD_TEST_KAFKA_BOOTSTRAP"
 ENV_DATABASE = "SWITCHBOARD_TEST_DATABASE_URL"
 KAFKA_FIXTURES = frozenset({"kafka_bootstrap", "kafka_broker"})
-POSTGRES_FIXTURES = frozenset({"postgres_url", "postgres_server", "fresh_database", "fresh_database_url"})
+POSTGRES_FIXTURES = frozenset(
+    {"postgres_url", "postgres_server", "fresh_database", "fresh_database_url", "migrated_database"}
+)
+NEEDS_MARK = "needs_servers"
+
+needs_servers = getattr(pytest.mark, NEEDS_MARK)
+"""``needs_servers("postgres_url")``: this test (or parameter) gets the named harness fixtures dynamically."""
 
 T = TypeVar("T")
 
@@ -55,11 +69,13 @@ def _load_servers() -> Any:
     name = "switchboard_local_servers"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SERVERS_PY)
+    spec = importlib.util.spec_from_file_location(
+        name, SERVERS / "__init__.py", submodule_search_locations=[str(SERVERS)]
+    )
     assert spec
     assert spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    sys.modules[name] = module  # its modules import each other relative to this name
     spec.loader.exec_module(module)
     return module
 
@@ -116,7 +132,7 @@ class _Infra:
                 # If this pytest dies without its teardown (killed by a CI timeout), a detached
                 # watcher stops the servers, so no broker or cluster is orphaned.
                 subprocess.run(
-                    f"setsid {shlex.quote(sys.executable)} {shlex.quote(str(SERVERS_PY))} "
+                    f"setsid {shlex.quote(sys.executable)} {shlex.quote(str(SERVERS))} "
                     f"--data-dir {shlex.quote(str(self.root))} watch {os.getpid()} "
                     ">/dev/null 2>&1 </dev/null &",
                     shell=True,
@@ -186,14 +202,21 @@ _INFRA = _Infra()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "integration: needs real Apache Kafka and PostgreSQL (started by the harness when not configured)"
+        "markers", f"{NEEDS_MARK}(*fixtures): the harness fixtures a test gets through request.getfixturevalue"
     )
+
+
+def _needed(item: pytest.Item) -> set[str]:
+    """The harness fixtures a test uses: those it names, and those its marks declare."""
+    names = set(getattr(item, "fixturenames", ()))
+    for mark in item.iter_markers(NEEDS_MARK):
+        names.update(mark.args)
+    return names & (KAFKA_FIXTURES | POSTGRES_FIXTURES)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Mark every test that uses the harness ``integration`` (before ``-m`` deselects)."""
-    names = set(getattr(item, "fixturenames", ()))
-    if names & (KAFKA_FIXTURES | POSTGRES_FIXTURES):
+    if _needed(item):
         item.add_marker(pytest.mark.integration)
 
 
@@ -204,7 +227,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     names: set[str] = set()
     for item in items:
-        names.update(getattr(item, "fixturenames", ()))
+        names.update(_needed(item))
     if names & KAFKA_FIXTURES:
         _INFRA.start_kafka()
     if names & POSTGRES_FIXTURES:
@@ -288,12 +311,13 @@ async def _admin(dsn: str, sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture
-def fresh_database(postgres_url: str) -> Iterator[Database]:
-    """A new, empty database on the session's server, dropped (WITH FORCE) after the test."""
+@contextmanager
+def new_database(postgres_url: str, *, template: str | None = None) -> Iterator[Database]:
+    """A new database on the session's server (a copy of ``template`` when given), dropped afterwards."""
     name = f"sbtest_{uuid.uuid4().hex[:16]}"
     admin_dsn = asyncpg_dsn(with_database(postgres_url, "postgres"))
-    run_async(_admin(admin_dsn, f'CREATE DATABASE "{name}"'))
+    copy = f' TEMPLATE "{template}"' if template else ""
+    run_async(_admin(admin_dsn, f'CREATE DATABASE "{name}"{copy}'))
     url = with_database(postgres_url, name)
     try:
         yield Database(name=name, url=url, dsn=asyncpg_dsn(url))
@@ -302,6 +326,30 @@ def fresh_database(postgres_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def fresh_database(postgres_url: str) -> Iterator[Database]:
+    """A new, empty database on the session's server, dropped (WITH FORCE) after the test."""
+    with new_database(postgres_url) as database:
+        yield database
+
+
+@pytest.fixture
 def fresh_database_url(fresh_database: Database) -> str:
     """The SQLAlchemy URL of a new, empty database for this test."""
     return fresh_database.url
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(postgres_url: str) -> Iterator[str]:
+    """A database migrated to the head revision once per session: the template of ``migrated_database``."""
+    from shared.db.migrate import upgrade_async
+
+    with new_database(postgres_url) as template:
+        run_async(upgrade_async(template.url))
+        yield template.name
+
+
+@pytest.fixture
+def migrated_database(postgres_url: str, _migrated_template: str) -> Iterator[Database]:
+    """A new database already at the head migration (copied from a template: far faster than migrating)."""
+    with new_database(postgres_url, template=_migrated_template) as database:
+        yield database

@@ -1,0 +1,114 @@
+"""Benchmark: the Twilio SMS webhook's requests/s against a bare FastAPI form endpoint, same machine, same run.
+
+Both servers run one uvicorn process on loopback; wrk (Debian package ``wrk``) cycles through the same
+pre-signed webhooks (distinct MessageSids and senders, each signed by the twilio package's validator).
+Switchboard checks the signature, normalizes, answers 200 only after the group-committed durable write, and
+routes every message with its router running beside. The bare endpoint reads and parses the form only.
+Run: ``python tests/perf/bench_twilio.py [seconds]`` (``BENCH_COMMAND=gateway``: the gateway alone, no router
+beside it, as in distributed mode). Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench_ingest import free_port, serve, wait_ready
+from twilio.request_validator import RequestValidator
+
+ADMIN = "bench-admin-key-0123456789abcdef"
+TOKEN = "bench-twilio-token-0123456789abcdef"
+PATH = "/v1/webhooks/twilio/sms"
+VARIANTS = 4000
+
+
+def signed_requests(base: str) -> list[tuple[str, str]]:
+    """(body, signature) of distinct inbound SMS webhooks as Twilio would post them to ``base``."""
+    validator, out = RequestValidator(TOKEN), []
+    for i in range(VARIANTS):
+        form = {"MessageSid": f"SM{i:032x}", "AccountSid": "AC" + "0" * 32, "From": f"+4530{i:06d}",
+                "To": "+4570101010", "Body": f"Hej, hvor er min pakke? Ordre {100000 + i}.", "NumMedia": "0",
+                "NumSegments": "1", "FromCountry": "DK"}  # fmt: skip
+        out.append((urlencode(form), validator.compute_signature(base + PATH, form)))
+    return out
+
+
+def wrk(url: str, requests: list[tuple[str, str]], seconds: int, workdir: Path) -> tuple[float, str]:
+    script = workdir / "twilio.lua"
+    bodies = ",".join(json.dumps(b) for b, _ in requests)
+    signatures = ",".join(json.dumps(s) for _, s in requests)
+    script.write_text(
+        f"local bodies = {{{bodies}}}\nlocal signatures = {{{signatures}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #bodies + 1\n"
+        '  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",'
+        ' ["X-Twilio-Signature"] = signatures[i]}, bodies[i])\nend\n'
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("non2xx %d\\n", summary.errors.status))\nend\n'
+    )
+    out = subprocess.run(
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"Latency Distribution[\s\S]*?\b99%\s+(\S+)", out)
+    non2xx = re.search(r"non2xx (\d+)", out)
+    return rps, f"p99 {p99.group(1) if p99 else '?'}, non-2xx {non2xx.group(1) if non2xx else '?'}"
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    workdir = Path(tempfile.mkdtemp(prefix="sb-bench-twilio-"))
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    bare_port, sb_port = free_port(), free_port()
+    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
+    bare = serve([*uvicorn, "--port", str(bare_port), "tests.perf.bare_app:app"], env, workdir / "bare.log")
+    sb_env = env | {
+        "SWITCHBOARD_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'sb.db'}",
+        "SWITCHBOARD_PORT": str(sb_port),
+        "SWITCHBOARD_ADMIN_KEY": ADMIN,
+        "SWITCHBOARD_LOG_LEVEL": "WARNING",
+        "SWITCHBOARD_TWILIO_AUTH_TOKEN": TOKEN,
+        "SWITCHBOARD_BLOB_DIR": str(workdir / "blobs"),
+    }
+    command = os.environ.get("BENCH_COMMAND", "run")
+    sb = serve([sys.executable, "-c", "from switchboard.cli import main; main()", command], sb_env, workdir / "sb.log")
+    try:
+        wait_ready(f"http://127.0.0.1:{bare_port}/docs")
+        wait_ready(f"http://127.0.0.1:{sb_port}/healthz")
+        bare_url, sb_url = f"http://127.0.0.1:{bare_port}{PATH}", f"http://127.0.0.1:{sb_port}{PATH}"
+        requests = signed_requests(f"http://127.0.0.1:{sb_port}")
+        wrk(bare_url, requests, 2, workdir)
+        wrk(sb_url, requests, 2, workdir)
+        rounds = []
+        for _ in range(2):
+            base, base_info = wrk(bare_url, requests, seconds, workdir)
+            ours, ours_info = wrk(sb_url, requests, seconds, workdir)
+            rounds.append((base, ours))
+            print(f"bare FastAPI form {base:8.0f} req/s ({base_info}) | Twilio webhook {ours:8.0f} req/s ({ours_info})"
+                  f" | ratio {ours / base:.2f}", flush=True)  # fmt: skip
+        ratio = sum(o for _, o in rounds) / sum(b for b, _ in rounds)
+        print(f"the Twilio webhook ({command}) keeps {ratio:.0%} of a bare FastAPI form endpoint's requests/s"
+              f" (goal at least 50%; load {os.getloadavg()[0]:.1f})")  # fmt: skip
+    finally:
+        for proc in (bare, sb):
+            proc.send_signal(signal.SIGTERM)
+        for proc in (bare, sb):
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The SMS adapter's pure parts: provider formats, Vonage's signature scheme, which media hosts are fetched."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.sms.media import host_allowed, public_address
+from services.sms.parse import parse_twilio, parse_vonage, to_message
+from services.sms.verify import check_twilio, check_vonage, vonage_signature
+from shared.errors import InvalidRequest, SignatureInvalid
+from shared.settings import Settings
+from switchboard.bootstrap import build_app
+
+
+def test_vonage_signature_matches_vonages_own_published_vector() -> None:
+    # The vector of Vonage's Python SDK tests: MD5 hash method, secret "secret".
+    params = {"a": "1", "b": "2", "timestamp": "1461605396"}
+    assert vonage_signature("secret", params, "md5hash") == "6af838ef94998832dbfc29020b564830"
+
+
+def test_vonage_signature_replaces_separators_in_values_and_ignores_sig() -> None:
+    plain = vonage_signature("s", {"text": "a_b_c", "timestamp": "1"}, "sha256")
+    assert vonage_signature("s", {"text": "a&b=c", "timestamp": "1", "sig": "x"}, "sha256") == plain
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=20), max_size=6))
+def test_a_signature_verifies_only_the_params_it_was_made_for(params: dict[str, str]) -> None:
+    signed = params | {"timestamp": "1000"}
+    signed["sig"] = vonage_signature("secret-1", signed, "sha512")
+    check_vonage("secret-1", signed, now=1000, max_age=300)
+    with pytest.raises(SignatureInvalid):
+        check_vonage("secret-2", signed, now=1000, max_age=300)
+    with pytest.raises(SignatureInvalid):
+        check_vonage("secret-1", signed, now=2000, max_age=300)
+
+
+@pytest.mark.parametrize("sig", ["é" * 32, "ü" * 64, "\x00" * 40])
+def test_a_non_ascii_or_binary_sig_is_refused_as_invalid(sig: str) -> None:
+    with pytest.raises(SignatureInvalid):
+        check_vonage("secret", {"a": "1", "timestamp": "1000", "sig": sig}, now=1000, max_age=300)
+
+
+@pytest.mark.parametrize("signature", ["é" * 28, "\x00", "ÿ" * 44])
+def test_a_non_ascii_twilio_signature_is_refused_as_invalid(signature: str) -> None:
+    with pytest.raises(SignatureInvalid):
+        check_twilio("token", "https://sb.example.com/v1/webhooks/twilio/sms", [("a", "1")], signature, None)
+
+
+def test_twilio_fields_become_a_normalized_sms() -> None:
+    sms = parse_twilio(
+        {
+            "MessageSid": "SM1",
+            "From": "+45 20 12 34 56",
+            "To": "12345",
+            "Body": "Hej",
+            "NumMedia": "1",
+            "MediaUrl0": "https://api.twilio.com/m",
+            "MediaContentType0": "IMAGE/JPEG",
+        }
+    )
+    assert (sms.sender, sms.recipient, sms.text) == ("+4520123456", "12345", "Hej")
+    assert sms.media[0].content_type == "image/jpeg"
+    assert sms.metadata["media_url_0"] == "https://api.twilio.com/m"
+
+
+def test_vonage_numbers_without_plus_become_e164_and_concat_parts_are_read() -> None:
+    sms = parse_vonage({"msisdn": "447700900001", "to": "447700900999", "messageId": "0A1", "text": "Hi",
+                        "concat": "true", "concat-ref": "9", "concat-total": "2", "concat-part": "2"})  # fmt: skip
+    assert (sms.sender, sms.recipient) == ("+447700900001", "+447700900999")
+    assert sms.concat is not None
+    assert (sms.concat.ref, sms.concat.total, sms.concat.part) == ("9", 2, 2)
+
+
+@given(st.dictionaries(st.sampled_from(["MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0"]), st.text()))
+def test_any_twilio_fields_parse_or_give_a_clear_invalid_request(form: dict[str, str]) -> None:
+    try:
+        sms = parse_twilio(form)
+    except InvalidRequest:
+        return
+    try:
+        message = to_message(sms, message_id="m", received_at=datetime.now(UTC))
+    except InvalidRequest:
+        return
+    assert message.sender.address.startswith("+")
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("54.172.60.0", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.1", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("::ffff:127.0.0.1", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("2600:9000:2000::1", True),
+        ("fc00::1", False),
+        ("not-an-ip", False),
+    ],
+)
+def test_only_globally_routable_addresses_are_public(address: str, public: bool) -> None:
+    assert public_address(address) is public
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("api.twilio.com", True),
+        ("API.Twilio.com.", True),
+        ("api.twilio.com.evil.com", False),
+        ("eviltwilio.com", False),
+    ],
+)
+def test_media_hosts_are_matched_exactly(host: str, allowed: bool) -> None:
+    assert host_allowed(host, ("api.twilio.com",)) is allowed
+    assert host_allowed("cdn.twiliocdn.com", (".twiliocdn.com",))
+    assert not host_allowed("twiliocdn.com.evil.com", (".twiliocdn.com",))
+
+
+def test_the_sms_package_exports_its_router_factory_only() -> None:
+    import services.sms
+
+    assert services.sms.__all__ == ["sms_router"]
+
+
+def test_the_webhooks_are_in_the_openapi_contract(tmp_path: Path) -> None:
+    app = build_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"), with_router=False)
+    paths = app.openapi()["paths"]
+    assert set(paths["/v1/webhooks/twilio/sms"]) == {"post"}
+    assert set(paths["/v1/webhooks/vonage/sms"]) == {"get", "post"}
