@@ -34,8 +34,10 @@ AuthHeader = Annotated[str | None, Header(alias="Authorization", include_in_sche
 
 
 @router.post("/mailgun", response_model=Received)
+@router.post("/mailgun/mime", response_model=Received, operation_id="mailgun_mime")
 async def mailgun(request: Request, deps: AdapterDepsDep) -> Received:
-    """Mailgun route `forward()` target, fully parsed or raw MIME (a URL ending in `mime` posts `body-mime`).
+    """Mailgun route `forward()` target: fully parsed, or raw MIME when forwarded to `.../mailgun/mime`
+    (Mailgun posts `body-mime` to a URL that ends in `mime`).
 
     Signed with `SWITCHBOARD_MAILGUN_SIGNING_KEY`: a bad signature, a stale timestamp or a replayed token is
     refused with 403. Answers 200 only once the mail is durable, 503 while it cannot be (Mailgun retries).

@@ -92,7 +92,7 @@ async def test_mailgun_raw_mime_variant_is_routed(anonymous: httpx.AsyncClient, 
     msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = "b@example.org", "help@example.com", "Hi", "<raw@x>"
     msg.set_content("Tak for hjælpen, alt er fint nu.")
     fields = {"recipient": "help@example.com", "body-mime": msg.as_string()} | signed("r" * 50)
-    r = await anonymous.post("/v1/webhooks/mailgun", data=fields)
+    r = await anonymous.post("/v1/webhooks/mailgun/mime", data=fields)
     assert r.status_code == 200, r.text
     assert (await routed(client, r.json()["id"]))["text"] == "Tak for hjælpen, alt er fint nu."
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,8 @@ from services.email.flags import detect
 from services.email.mime import ParsedMail, parse_mime
 from services.email.parse import mailgun_mail, postmark_mail, sendgrid_mail, to_inbound
 from shared.schema import Flags, InboundMessage
+from shared.settings import Settings
+from switchboard.bootstrap import build_app
 
 PERSON = b"From: Ann <ann@example.org>\r\nSubject: Where is my order?\r\nMessage-ID: <a1@example.org>\r\n"
 
@@ -165,3 +168,10 @@ def test_any_mailgun_or_sendgrid_form_gives_a_message(fields: dict[str, str]) ->
                                         "RawEmail", "MessageID"]), _json, max_size=8))  # fmt: skip
 def test_any_postmark_json_gives_a_message(payload: dict[str, object]) -> None:
     _normalized(postmark_mail(payload))
+
+
+def test_the_mail_webhooks_are_in_the_openapi_contract(tmp_path: Path) -> None:
+    app = build_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"), with_router=False)
+    paths = app.openapi()["paths"]
+    for path in ("mailgun", "mailgun/mime", "sendgrid", "postmark"):
+        assert set(paths[f"/v1/webhooks/{path}"]) == {"post"}
