@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian 12 machine, only when it is missing:
-# python3 venv support, PostgreSQL server binaries, a JDK (17+) and Maven; then pre-fetch the
+# python3 venv support, PostgreSQL server binaries, a JDK (17+), Maven and Chromium; then pre-fetch the
 # Kafka broker's jars from Maven Central so that the first integration test does not wait for it.
 # Idempotent and quiet: prints one line per thing it installs, the apt/mvn output only on failure.
 set -euo pipefail
@@ -20,6 +20,7 @@ java_ok() {
 }
 java_ok || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+command -v chromium >/dev/null || need+=(chromium)  # the chat widget test drives a headless browser
 
 if ((${#need[@]})); then
   echo "install-deps: installing ${need[*]}"

@@ -20,6 +20,7 @@ from shared.errors import (
     InvalidRequest,
     NotFound,
     PayloadTooLarge,
+    RateLimited,
     SwitchboardError,
     Unauthorized,
 )
@@ -34,6 +35,7 @@ STATUS: dict[type[SwitchboardError], int] = {
     Forbidden: 403,
     BusUnavailable: 503,
     PayloadTooLarge: 413,
+    RateLimited: 429,
 }
 
 
@@ -64,7 +66,9 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SwitchboardError)
     status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 400)
     extra = {"errors": exc.errors} if exc.errors is not None else {}
-    return problem(status, type(exc).__name__, exc.detail, code=exc.code, **extra)
+    response = problem(status, type(exc).__name__, exc.detail, code=exc.code, **extra)
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter
 
 from services import email
+from services.chat import chat_router
 from services.common import AdapterDeps
 from services.email.app import posted_limit
 from services.sms import sms_router
@@ -17,7 +18,7 @@ from shared.settings import Settings
 
 def http_routers() -> list[APIRouter]:
     """Every adapter's routes; each finds its resources on ``app.state.deps`` (see ``services.common``)."""
-    return [sms_router(), email.router]
+    return [sms_router(), chat_router(), email.router]
 
 
 def body_limits(settings: Settings) -> dict[str, int]:

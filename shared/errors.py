@@ -12,6 +12,8 @@ class SwitchboardError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.headers: dict[str, str] = {}
+        """Response headers the refusal carries (``Retry-After``, or CORS for a page allowed to read it)."""
 
 
 class NotFound(SwitchboardError):
@@ -48,6 +50,17 @@ class BusUnavailable(SwitchboardError):
     """The bus could not make a message durable; the caller should retry later."""
 
     code = "bus-unavailable"
+
+
+class RateLimited(SwitchboardError):
+    """The caller sent more than its allowance; ``retry_after`` says in how many seconds to try again."""
+
+    code = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+        self.headers["Retry-After"] = str(retry_after)
 
 
 class SignatureInvalid(Forbidden):

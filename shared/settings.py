@@ -75,10 +75,21 @@ class Settings(BaseSettings):
     """Fetch MMS media from the provider's media hosts into the blob store; off, they stay URL references."""
     mms_fetch_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     chat_origins: tuple[str, ...] = ()
+    """Origins (``https://shop.example``) whose pages may open the web chat; empty, only this gateway's own
+    origin; ``"*"``, any page. Clients that send no Origin (not a browser) are not refused by it."""
     fax_senders: tuple[str, ...] | None = None
     """Sender domains of fax-to-email services; unset, the adapters' built-in list."""
     ocr_max_pages: int = Field(default=20, ge=1, le=500)
     ocr_timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    chat_max_message_chars: int = Field(default=4000, ge=1, le=100_000)
+    chat_max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    """A bigger WebSocket frame closes the socket (1009); so does one over the REST body limit."""
+    chat_messages_per_minute: int = Field(default=30, ge=1, le=10_000)
+    """Frames a chat session may send per minute, after a burst of ``chat_burst``; more get rate-limited
+    errors, and as many again unheeded close the socket (1008)."""
+    chat_burst: int = Field(default=10, ge=1, le=10_000)
+    chat_session_idle_days: int = Field(default=30, ge=1, le=3650)
+    """A chat session not resumed for this long is forgotten: its resume token stops working."""
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

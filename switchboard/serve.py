@@ -23,10 +23,11 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, *, with_router: bool) -> None:
     """Run the gateway (with a router and the adapters' listeners in embedded mode) under uvicorn."""
     app = build_app(settings, with_router=with_router, listen=with_router)
-    await uvicorn.Server(_config(app, settings, settings.port)).serve()
+    await uvicorn.Server(uvicorn_config(app, settings, settings.port)).serve()
 
 
-def _config(app: FastAPI, settings: Settings, port: int) -> uvicorn.Config:
+def uvicorn_config(app: FastAPI, settings: Settings, port: int) -> uvicorn.Config:
+    """How uvicorn serves ``app`` on ``settings.host``: quiet, with the chat's frame limit on every socket."""
     return uvicorn.Config(
         app,
         host=settings.host,
@@ -35,6 +36,7 @@ def _config(app: FastAPI, settings: Settings, port: int) -> uvicorn.Config:
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=10,
+        ws_max_size=settings.chat_max_frame_bytes,
     )
 
 
@@ -58,7 +60,7 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
             try:
                 if settings.router_port is not None:
                     app = create_process_app(parts.gateway_deps(), router.running, title="Switchboard router")
-                    http = uvicorn.Server(_config(app, settings, settings.router_port))
+                    http = uvicorn.Server(uvicorn_config(app, settings, settings.router_port))
                     serving = asyncio.create_task(http.serve(), name="router-http")
                 return await _until_stopped_or_ended(router, stop)
             finally:
@@ -96,7 +98,7 @@ async def serve_adapters(settings: Settings, kind: Literal["smtp", "http"], stop
                 async with listeners(parts):
                     await stop.wait()
                 return
-            http = uvicorn.Server(_config(adapter_app(parts), settings, settings.port))
+            http = uvicorn.Server(uvicorn_config(adapter_app(parts), settings, settings.port))
             serving = asyncio.create_task(http.serve(), name="adapter-http")
             stopped = asyncio.create_task(stop.wait())
             await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)

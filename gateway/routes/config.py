@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, SessionDep, SupervisorDep
 from gateway.schemas import ContactIn, SlaPolicyIn
-from shared.db.models import AuditEvent, Contact, ContactIdentity, SlaPolicyRow
+from shared.db.models import CHAT_SESSION_IDENTITY, AuditEvent, Contact, ContactIdentity, SlaPolicyRow
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.normalize import AddressInvalid, normalize_address, normalize_identity
 
@@ -80,10 +80,7 @@ async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep)
     except IntegrityError:  # a concurrent request linked the same identity to another contact
         await session.rollback()
         raise Conflict("an identity already belongs to another contact") from None
-    stored = await session.scalars(
-        select(ContactIdentity.address).where(ContactIdentity.contact == address).order_by(ContactIdentity.address)
-    )
-    return {"address": address, "tier": row.tier, "name": row.name, "identities": list(stored)}
+    return {"address": address, "tier": row.tier, "name": row.name, "identities": await _listed(session, address)}
 
 
 @router.get("/v1/contacts/{address}")
@@ -97,10 +94,18 @@ async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> di
     row = await session.get(Contact, owner or wanted)
     if row is None:
         raise NotFound("no known contact has that address")
+    identities = await _listed(session, row.address)
+    return {"address": row.address, "tier": row.tier, "name": row.name, "identities": identities}
+
+
+async def _listed(session: AsyncSession, contact: str) -> list[str]:
+    """The contact's identities that ops manage (not the chat sessions its visitors identified from)."""
     stored = await session.scalars(
-        select(ContactIdentity.address).where(ContactIdentity.contact == row.address).order_by(ContactIdentity.address)
+        select(ContactIdentity.address)
+        .where(ContactIdentity.contact == contact, ContactIdentity.kind != CHAT_SESSION_IDENTITY)
+        .order_by(ContactIdentity.address)
     )
-    return {"address": row.address, "tier": row.tier, "name": row.name, "identities": list(stored)}
+    return list(stored)
 
 
 def _identities(raw: list[str], primary: str) -> list[tuple[str, str]]:
@@ -125,7 +130,11 @@ async def _replace_identities(session: AsyncSession, contact: str, identities: d
     if taken or primaries:
         raise Conflict("an identity already belongs to another contact")
     await session.execute(
-        delete(ContactIdentity).where(ContactIdentity.contact == contact, ContactIdentity.address.not_in(wanted))
+        delete(ContactIdentity).where(
+            ContactIdentity.contact == contact,
+            ContactIdentity.address.not_in(wanted),
+            ContactIdentity.kind != CHAT_SESSION_IDENTITY,  # linked by the visitor's identify, not by this list
+        )
     )
     have = set(await session.scalars(select(ContactIdentity.address).where(ContactIdentity.contact == contact)))
     session.add_all(ContactIdentity(address=a, contact=contact, kind=identities[a]) for a in wanted if a not in have)

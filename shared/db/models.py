@@ -152,6 +152,10 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+CHAT_SESSION_IDENTITY = "chat_session"
+"""The kind of a contact identity that is a web-chat session whose visitor identified as the contact."""
+
+
 class ContactIdentity(Base):
     """Another address of a known contact (a phone number beside an email address), so one person writing
     on several channels is one customer."""
@@ -171,6 +175,20 @@ class SeenToken(Base):
     scope: Mapped[str] = mapped_column(String(32), primary_key=True)
     token: Mapped[str] = mapped_column(String(255), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ChatSession(Base):
+    """A web-chat visitor's session: its resume token (hashed) and what the visitor said about themselves."""
+
+    __tablename__ = "chat_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    origin: Mapped[str | None] = mapped_column(String(255), default=None)
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    identified_kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    identified: Mapped[str | None] = mapped_column(String(320), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class SmsPart(Base):

@@ -16,6 +16,7 @@ BENCHES = [
     "bench_router.py",
     "bench_ingest.py",
     "bench_twilio.py",
+    "bench_chat.py",
     "bench_smtp.py",
 ]
 
