@@ -1,4 +1,5 @@
-"""Agent-side commands on assignments and presence; each owns exactly one commit."""
+"""Agent-side commands on assignments and presence; each applies one lifecycle transition and owns exactly
+one commit."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import lifecycle
 from shared.auth import Principal
 from shared.db import capacity, presence
+from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent, Conversation, Queue
 from shared.errors import Conflict, InvalidRequest, NotFound
-
-OPEN = ("queued", "offered", "accepted")
-ESCALATIONS = "escalations"
 
 
 async def _own(session: AsyncSession, assignment_id: str, principal: Principal) -> Assignment:
@@ -24,14 +24,20 @@ async def _own(session: AsyncSession, assignment_id: str, principal: Principal) 
     return row
 
 
+async def _apply(session: AsyncSession, row: Assignment, transition: lifecycle.Transition, now: datetime) -> None:
+    """Apply the transition to ``row`` (refused if another writer changed it first) and re-read it."""
+    if not await apply(session, transition, row.channel, now):
+        raise Conflict("the assignment changed meanwhile; read it again")
+    await session.refresh(row)
+
+
 async def accept(session: AsyncSession, assignment_id: str, principal: Principal, now: datetime) -> Assignment:
-    """Accept an offered assignment."""
+    """Accept an offered assignment (accepting it again changes nothing)."""
     row = await _own(session, assignment_id, principal)
-    if row.status == "accepted":
+    transition = lifecycle.accept(work_of(row), now)
+    if transition is None:
         return row
-    if row.status != "offered":
-        raise Conflict(f"the assignment is {row.status}, only an offered one can be accepted")
-    row.status, row.accepted_at = "accepted", now
+    await _apply(session, row, transition, now)
     await session.commit()
     return row
 
@@ -39,9 +45,7 @@ async def accept(session: AsyncSession, assignment_id: str, principal: Principal
 async def reject(session: AsyncSession, assignment_id: str, principal: Principal, now: datetime) -> Assignment:
     """Decline an offer: the work goes back to its queue and will be offered to someone else."""
     row = await _own(session, assignment_id, principal)
-    if row.status != "offered":
-        raise Conflict(f"the assignment is {row.status}, only an offered one can be rejected")
-    await presence.requeue(session, row, now, exclude=True)
+    await _apply(session, row, lifecycle.reject(work_of(row), now), now)
     await session.commit()
     return row
 
@@ -57,20 +61,12 @@ async def complete(
 ) -> Assignment:
     """Close the conversation's assignment with a disposition and notes."""
     row = await _own(session, assignment_id, principal)
-    if row.status == "completed":
-        raise Conflict("the assignment is already completed")
-    if row.status not in ("offered", "accepted"):
-        raise Conflict(f"the assignment is {row.status}")
-    row.status, row.completed_at = "completed", now
-    row.disposition, row.notes = disposition, notes
-    if row.accepted_at is None:
-        row.accepted_at = now
-    assert row.agent_id is not None
-    await capacity.release(session, row.agent_id, row.channel, now)
+    agent_id = row.agent_id
+    await _apply(session, row, lifecycle.complete(work_of(row), now, disposition=disposition, notes=notes), now)
     await session.execute(
         update(Conversation)
         .where(Conversation.id == row.conversation_id)
-        .values(last_agent_id=row.agent_id, last_closed_at=now)
+        .values(last_agent_id=agent_id, last_closed_at=now)
     )
     await session.commit()
     return row
@@ -109,24 +105,21 @@ async def transfer(
 ) -> Assignment:
     """Hand the conversation to another queue, or straight to an agent who is available with room."""
     row = await _own(session, assignment_id, principal)
-    if row.status not in ("offered", "accepted"):
-        raise Conflict(f"the assignment is {row.status}")
+    work = work_of(row)
     if (queue is None) == (agent_id is None):
         raise InvalidRequest("name exactly one of queue or agent_id")
-    if queue is not None and await session.get(Queue, queue) is None:
-        raise InvalidRequest(f"unknown queue {queue}")
-    if agent_id is not None and (
-        agent_id == row.agent_id or not await capacity.claim(session, agent_id, row.channel, now)
-    ):
-        raise Conflict("that agent is not available with free capacity on this channel")
-    previous = row.agent_id
-    await presence.requeue(session, row, now, exclude=False)
-    if agent_id is not None:
-        row.status, row.agent_id, row.offered_at = "offered", agent_id, now
+    if queue is not None:
+        if await session.get(Queue, queue) is None:
+            raise InvalidRequest(f"unknown queue {queue}")
+        transition = lifecycle.transfer_to_queue(work, queue, now)
     else:
-        row.queue = queue or row.queue
+        assert agent_id is not None
+        transition = lifecycle.transfer_to_agent(work, agent_id, now)
+        if not await capacity.claim(session, agent_id, row.channel, now):
+            raise Conflict("that agent is not available with free capacity on this channel")
+    await _apply(session, row, transition, now)
     session.add(AuditEvent(actor=principal.actor, action="assignment.transfer", subject=row.id,
-                           detail={"from_agent": previous, "to_agent": agent_id, "to_queue": queue}))  # fmt: skip
+                           detail=dict(transition.detail)))  # fmt: skip
     await session.commit()
     return row
 
@@ -134,12 +127,10 @@ async def transfer(
 async def escalate(session: AsyncSession, assignment_id: str, principal: Principal, now: datetime) -> Assignment:
     """Send the conversation to the supervisors' escalations queue with top priority."""
     row = await _own(session, assignment_id, principal)
-    if row.status not in ("offered", "accepted"):
-        raise Conflict(f"the assignment is {row.status}")
-    if await session.get(Queue, ESCALATIONS) is None:
-        raise Conflict(f"there is no {ESCALATIONS} queue to escalate to")
-    await presence.requeue(session, row, now, exclude=True)
-    row.queue, row.priority, row.escalated_at = ESCALATIONS, 1, now
+    transition = lifecycle.escalate(work_of(row), now)
+    if await session.get(Queue, lifecycle.ESCALATIONS_QUEUE) is None:
+        raise Conflict(f"there is no {lifecycle.ESCALATIONS_QUEUE} queue to escalate to")
+    await _apply(session, row, transition, now)
     session.add(AuditEvent(actor=principal.actor, action="assignment.escalate", subject=row.id))
     await session.commit()
     return row

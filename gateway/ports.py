@@ -1,12 +1,11 @@
-"""What the gateway needs from the routing engine, supplied by the composition root."""
+"""What the gateway needs from the routing engine, supplied by the composition root. Only data crosses this
+port: the engine reads the database through its own sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Protocol
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.schema import InboundMessage
 
@@ -19,14 +18,14 @@ class RulesOps(Protocol):
         ...
 
     async def simulate(
-        self, session: AsyncSession, document: Mapping[str, object], version: int, message: InboundMessage
+        self, document: Mapping[str, object], version: int, message: InboundMessage
     ) -> dict[str, object]:
-        """The full decision trace one message would get under this document; nothing is stored."""
+        """The full decision trace one message would get under this document among the current agents; nothing
+        is stored."""
         ...
 
     async def backtest(
         self,
-        session: AsyncSession,
         active: tuple[int, Mapping[str, object]] | None,
         draft: tuple[int, Mapping[str, object]],
         since: datetime,

@@ -3,17 +3,51 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from fastapi import Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.auth import Role
+from shared.errors import InvalidRequest
+from shared.policies import (
+    DEFAULT_AGING_PER_MINUTE,
+    EARLIEST,
+    LATEST,
+    MAX_AGING_PER_MINUTE,
+    MAX_CLOCK_SKEW,
+    MAX_HOLIDAYS,
+    MAX_SHIFTS_PER_DAY,
+    OFFER_TIMEOUT_S,
+    OVERFLOW_AFTER_S,
+    PRIORITY,
+    RULESET_VERSION,
+    SLA_TARGET_S,
+    QueuePolicy,
+    SlaPolicy,
+    Strategy,
+    Weekday,
+    check_instant,
+    hours_from_json,
+)
 from shared.schema import CHANNELS, MAX_TEXT, Channel
 
 Presence = Literal["available", "away", "offline"]
 LANG = r"^[a-z]{2,3}$"
+Priority = Annotated[int, Field(ge=PRIORITY.low, le=PRIORITY.high)]
+TargetSeconds = Annotated[int, Field(ge=SLA_TARGET_S.low, le=SLA_TARGET_S.high)]
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def _refused_as_value_error(build: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Build a shared value object, turning its refusal into the ``ValueError`` pydantic reports as a 422."""
+    try:
+        return build(*args, **kwargs)
+    except InvalidRequest as exc:
+        raise ValueError(exc.detail) from None
 
 
 class _In(BaseModel):
@@ -37,14 +71,34 @@ class MessageIn(_In):
     text: str = Field(max_length=MAX_TEXT)
     external_id: str | None = Field(default=None, min_length=1, max_length=255)
     thread_id: str | None = Field(default=None, max_length=512)
-    received_at: datetime | None = None
+    received_at: datetime | None = Field(
+        default=None,
+        description=f"When the customer sent it, with a time zone: from {EARLIEST:%Y-%m-%d} to now"
+        f" (up to {MAX_CLOCK_SKEW.seconds // 60} minutes ahead, for a fast clock); default: now.",
+    )
 
     @field_validator("received_at")
     @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("received_at needs a time zone (e.g. 2026-01-31T12:00:00Z)")
-        return value
+    def _bounded(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        return _refused_as_value_error(check_instant, value, "received_at", now=datetime.now(UTC))
+
+
+def _query_instant(value: datetime) -> datetime:
+    """A query bound: without a time zone it is UTC; it must lie from ``EARLIEST`` to ``LATEST``."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return _refused_as_value_error(check_instant, aware, "the instant")
+
+
+Instant = Annotated[
+    datetime,
+    AfterValidator(_query_instant),
+    Field(description=f"An instant from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} (UTC when no zone is given)."),
+]
+"""An instant a client passes to page or to choose a window."""
+RulesetVersion = Annotated[int, Path(ge=RULESET_VERSION.low, le=RULESET_VERSION.high)]
+"""A ruleset version in a path."""
 
 
 class Accepted(BaseModel):
@@ -80,39 +134,24 @@ Capacity = Annotated[dict[Channel, int], AfterValidator(_check_capacity)]
 QueueNames = Annotated[list[str], Field(max_length=100)]
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+Shift = tuple[Annotated[str, Field(pattern=HHMM)], Annotated[str, Field(pattern=HHMM)]]
 
 
 class HoursIn(_In):
-    """Weekly hours in a time zone: shifts per weekday (split shifts allowed) and holidays. A queue's opening
-    hours and an agent's working hours take this shape."""
+    """Weekly hours in a time zone: shifts per weekday (split shifts allowed; an end of 00:00 is midnight) and
+    holidays. A queue's opening hours and an agent's working hours take this shape."""
 
-    tz: str = Field(examples=["Europe/Copenhagen"])
-    weekly: dict[str, list[tuple[str, str]]] = Field(examples=[{"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}])
-    holidays: list[date] = Field(default_factory=list, max_length=400)
+    tz: str = Field(max_length=64, examples=["Europe/Copenhagen"])
+    weekly: dict[Weekday, Annotated[list[Shift], Field(max_length=MAX_SHIFTS_PER_DAY)]] = Field(
+        examples=[{"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}]
+    )
+    holidays: list[date] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
 
-    @field_validator("tz")
-    @classmethod
-    def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @field_validator("weekly")
-    @classmethod
-    def _weekly(cls, value: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
-        for day, shifts in value.items():
-            if day not in WEEKDAYS:
-                raise ValueError(f"weekday {day!r} is not one of {', '.join(WEEKDAYS)}")
-            for start, end in shifts:
-                if not re.match(HHMM, start) or not re.match(HHMM, end):
-                    raise ValueError("shift times are HH:MM")
-                if end != "00:00" and end <= start:
-                    raise ValueError(f"shift {start}-{end} ends before it starts")
-        return value
+    @model_validator(mode="after")
+    def _valid_hours(self) -> HoursIn:
+        _refused_as_value_error(hours_from_json, self.model_dump(mode="json"))
+        return self
 
 
 class AgentIn(_In):
@@ -246,30 +285,49 @@ class QueueIn(_In):
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")
     description: str = Field(default="", max_length=500)
-    strategy: Literal["least_loaded", "longest_idle", "round_robin"] = "least_loaded"
-    offer_timeout_s: int = Field(default=120, ge=5, le=86_400)
+    strategy: Strategy = "least_loaded"
+    offer_timeout_s: int = Field(default=120, ge=OFFER_TIMEOUT_S.low, le=OFFER_TIMEOUT_S.high)
     overflow_queue: str | None = None
-    overflow_after_s: int | None = Field(default=None, ge=0)
+    overflow_after_s: int | None = Field(default=None, ge=OVERFLOW_AFTER_S.low, le=OVERFLOW_AFTER_S.high)
     after_hours_queue: str | None = None
     hours: HoursIn | None = None
-    aging_per_minute: float = Field(default=0.1, gt=0, le=10)
+    aging_per_minute: float = Field(default=DEFAULT_AGING_PER_MINUTE, gt=0, le=MAX_AGING_PER_MINUTE)
     sla_policy: str | None = None
+
+    @model_validator(mode="after")
+    def _valid_policy(self) -> QueueIn:
+        self.policy()
+        return self
+
+    def policy(self) -> QueuePolicy:
+        """The queue's policy as the router applies it (raises ``ValueError`` outside its bounds)."""
+        hours = _refused_as_value_error(hours_from_json, self.hours.model_dump(mode="json")) if self.hours else None
+        return _refused_as_value_error(
+            QueuePolicy,
+            name=self.name,
+            strategy=self.strategy,
+            offer_timeout_s=self.offer_timeout_s,
+            overflow_queue=self.overflow_queue,
+            overflow_after_s=self.overflow_after_s,
+            aging_per_minute=self.aging_per_minute,
+            hours=hours,
+            after_hours_queue=self.after_hours_queue,
+            sla_policy=self.sla_policy,
+        )
 
 
 class SlaPolicyIn(_In):
     """First-response and resolution targets in seconds, per priority 1 (highest) to 5."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")
-    first_response_s: dict[int, int] = Field(default_factory=dict, examples=[{1: 300, 3: 3600}])
-    resolution_s: dict[int, int] = Field(default_factory=dict)
+    first_response_s: dict[Priority, TargetSeconds] = Field(default_factory=dict, examples=[{1: 300, 3: 3600}])
+    resolution_s: dict[Priority, TargetSeconds] = Field(default_factory=dict)
     warn_ratio: float = Field(default=0.8, gt=0, le=1)
 
-    @field_validator("first_response_s", "resolution_s")
-    @classmethod
-    def _targets(cls, value: dict[int, int]) -> dict[int, int]:
-        if any(not 1 <= p <= 5 or s <= 0 for p, s in value.items()):
-            raise ValueError("targets map a priority 1-5 to a positive number of seconds")
-        return value
+    @model_validator(mode="after")
+    def _valid_policy(self) -> SlaPolicyIn:
+        _refused_as_value_error(SlaPolicy, self.name, self.first_response_s, self.resolution_s, self.warn_ratio)
+        return self
 
 
 class ContactIn(_In):

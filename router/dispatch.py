@@ -1,142 +1,111 @@
-"""Waiting work: expire unanswered offers and offer queued conversations as soon as an agent fits."""
+"""Waiting work: fire the durable timers, expire unanswered offers and offer queued conversations as soon as an
+agent fits. Every state change is a conditional update, so several routers can dispatch at once and each timer
+fires once."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from router import store, timers
 from router.assign import Strategy, WorkItem, order_waiting
+from router.state import RouterState
+from shared import lifecycle
 from shared.db import capacity
+from shared.db.assignments import apply, work_of
 from shared.db.models import Assignment
+from shared.events import RoutedEvent
+from shared.lifecycle import Status
 
-if TYPE_CHECKING:
-    from router.service import Router
-
-log = logging.getLogger(__name__)
-TICK_SECONDS = 0.5
 BATCH = 200
 DEFAULT_OFFER_TIMEOUT_S = 120
 
 
-class Dispatcher:
-    """Runs beside the consumer; every state change is a conditional update, so several routers can run it
-    at once and each timer fires once."""
+@dataclass
+class Dispatched:
+    """What one pass did: offers made, and the events to announce once its transaction has committed."""
 
-    def __init__(self, router: Router) -> None:
-        self.router = router
+    offered: int = 0
+    events: list[RoutedEvent] = field(default_factory=list)
 
-    async def run(self, stopping: asyncio.Event) -> None:
-        """Tick until ``stopping`` is set."""
-        while not stopping.is_set():
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("dispatcher tick failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), TICK_SECONDS)
 
-    async def tick(self) -> int:
-        """One pass: timers, expired offers, then offers of waiting work. Returns how many offers were made."""
-        router = self.router
-        await router.refresh()
-        now = router.clock()
-        async with router.sessions() as session:
-            events = await timers.fire_sla(session, router.state.sla, now)
-            await timers.schedule_shift_ends(session, now)
-            signed_off = await timers.end_shifts(session, now)
-            for event in signed_off:
-                await store.reload_agent(session, router.state.pool, str(event["agent_id"]))
-            events += signed_off
-            events += await timers.requeue_absent(session, timedelta(seconds=router.settings.away_grace_seconds), now)
-            events += await timers.overflow(session, router.state.policies, now)
-            await self._expire_offers(session, now)
-            offered = await self._offer_waiting(session, now)
-            await session.commit()
-        await router.announce(events)
-        return offered
+async def dispatch(session: AsyncSession, state: RouterState, now: datetime, *, away_grace: timedelta) -> Dispatched:
+    """One pass inside the caller's transaction: timers, expired offers, then offers of waiting work."""
+    done = Dispatched()
+    done.events += await timers.fire_sla(session, state.sla, now)
+    await timers.schedule_shift_ends(session, now)
+    signed_off = await timers.end_shifts(session, now)
+    for event in signed_off:
+        await store.reload_agent(session, state.pool, event.agent_id)
+    done.events += signed_off
+    done.events += await timers.requeue_absent(session, away_grace, now)
+    done.events += await timers.overflow(session, state.policies, now)
+    await _expire_offers(session, state, now)
+    done.offered = await _offer_waiting(session, state, now)
+    return done
 
-    async def _expire_offers(self, session: AsyncSession, now: datetime) -> None:
-        policies = self.router.state.policies
-        shortest = min((p.offer_timeout_s for p in policies.values()), default=DEFAULT_OFFER_TIMEOUT_S)
-        rows = await session.scalars(
-            select(Assignment)
-            .where(Assignment.status == "offered", Assignment.offered_at < now - timedelta(seconds=shortest))
-            .limit(BATCH)
+
+async def _expire_offers(session: AsyncSession, state: RouterState, now: datetime) -> None:
+    policies = state.policies
+    shortest = min((p.offer_timeout_s for p in policies.values()), default=DEFAULT_OFFER_TIMEOUT_S)
+    rows = await session.scalars(
+        select(Assignment)
+        .where(Assignment.status == Status.OFFERED, Assignment.offered_at < now - timedelta(seconds=shortest))
+        .limit(BATCH)
+    )
+    for row in rows:
+        policy = policies.get(row.queue)
+        timeout = policy.offer_timeout_s if policy is not None else DEFAULT_OFFER_TIMEOUT_S
+        transition = lifecycle.expire(work_of(row), now, timeout)
+        if transition is None or transition.release is None:
+            continue
+        if await apply(session, transition, row.channel, now):  # else answered or expired meanwhile
+            state.pool.adjust_load(transition.release, row.channel, -1, now)
+
+
+async def _offer_waiting(session: AsyncSession, state: RouterState, now: datetime) -> int:
+    """Offer waiting work in aged-priority order (the most urgent and the longest waiting both make the cut)."""
+    by_priority = select(Assignment).where(Assignment.status == Status.QUEUED)
+    rows = {
+        r.id: r
+        for stmt in (
+            by_priority.order_by(Assignment.priority, Assignment.enqueued_at).limit(BATCH),
+            by_priority.order_by(Assignment.enqueued_at).limit(BATCH),
         )
-        for row in rows:
-            policy = policies.get(row.queue)
-            timeout = policy.offer_timeout_s if policy is not None else DEFAULT_OFFER_TIMEOUT_S
-            agent_id, offered_at = row.agent_id, row.offered_at
-            if offered_at is None or agent_id is None or now - offered_at < timedelta(seconds=timeout):
-                continue
-            expired = await session.execute(
-                update(Assignment)
-                .where(
-                    Assignment.id == row.id,
-                    Assignment.status == "offered",
-                    Assignment.agent_id == agent_id,
-                    Assignment.offered_at == offered_at,
-                )
-                .values(
-                    status="queued",
-                    agent_id=None,
-                    offered_at=None,
-                    excluded_agents=sorted({*row.excluded_agents, agent_id}),
-                )
-                .execution_options(synchronize_session="fetch")
-            )
-            if not getattr(expired, "rowcount", 0):
-                continue  # accepted, rejected or expired by another router meanwhile
-            await capacity.release(session, agent_id, row.channel, now)
-            self.router.state.pool.adjust_load(agent_id, row.channel, -1, now)
+        for r in await session.scalars(stmt)
+    }
+    if not rows:
+        return 0
+    items = {row.id: work_item(row) for row in rows.values()}
+    by_item = {id(item): assignment_id for assignment_id, item in items.items()}
+    offered = 0
+    pool = state.pool
+    for item in order_waiting(items.values(), now, state.policies):
+        row = rows[by_item[id(item)]]
+        selection = pool.select(item, strategy=_strategy(state, row.queue), now=now)
+        if selection.agent_id is None:
+            continue
+        if not await capacity.claim(session, selection.agent_id, row.channel, now):
+            await store.reload_agent(session, pool, selection.agent_id)
+            continue
+        if not await apply(session, lifecycle.offer(work_of(row), selection.agent_id, now), row.channel, now):
+            await capacity.release(session, selection.agent_id, row.channel, now)
+            continue
+        pool.adjust_load(selection.agent_id, row.channel, +1, now)
+        offered += 1
+    return offered
 
-    async def _offer_waiting(self, session: AsyncSession, now: datetime) -> int:
-        """Offer waiting work in aged-priority order (the most urgent and the longest waiting both make the cut)."""
-        by_priority = select(Assignment).where(Assignment.status == "queued")
-        rows = {
-            r.id: r
-            for stmt in (
-                by_priority.order_by(Assignment.priority, Assignment.enqueued_at).limit(BATCH),
-                by_priority.order_by(Assignment.enqueued_at).limit(BATCH),
-            )
-            for r in await session.scalars(stmt)
-        }
-        if not rows:
-            return 0
-        items = {row.id: work_item(row) for row in rows.values()}
-        by_item = {id(item): assignment_id for assignment_id, item in items.items()}
-        offered = 0
-        pool = self.router.state.pool
-        for item in order_waiting(items.values(), now, self.router.state.policies):
-            row = rows[by_item[id(item)]]
-            selection = pool.select(item, strategy=self._strategy(row.queue), now=now)
-            if selection.agent_id is None:
-                continue
-            if not await capacity.claim(session, selection.agent_id, row.channel, now):
-                await store.reload_agent(session, pool, selection.agent_id)
-                continue
-            if not await store.offer_queued(session, row.id, selection.agent_id, now):
-                await capacity.release(session, selection.agent_id, row.channel, now)
-                continue
-            pool.adjust_load(selection.agent_id, row.channel, +1, now)
-            offered += 1
-        return offered
 
-    def _strategy(self, queue: str) -> Strategy:
-        policy = self.router.state.policies.get(queue)
-        return policy.strategy if policy is not None else "least_loaded"
+def _strategy(state: RouterState, queue: str) -> Strategy:
+    policy = state.policies.get(queue)
+    return policy.strategy if policy is not None else "least_loaded"
 
 
 def work_item(row: Assignment) -> WorkItem:
-    """The pure engine's view of a waiting assignment."""
+    """The pure assignment engine's view of a waiting assignment."""
     req = row.requirements or {}
     skills = req.get("skills", {})
     languages = req.get("languages", [])

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from router import engine, store
+from router import planning, store
 from router.assign import AgentPool
 from router.classify import Classifier
 from router.rules import RulesetDocument, compile_ruleset, validate_ruleset
@@ -23,8 +23,9 @@ MAX_MOVES_LISTED = 200
 class RulesOperations:
     """The router's implementation of the gateway's ``RulesOps`` port."""
 
-    def __init__(self, classifier: Classifier) -> None:
+    def __init__(self, classifier: Classifier, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.classifier = classifier
+        self.sessions = sessions
 
     def validate(self, document: Mapping[str, object], known_queues: Collection[str]) -> list[dict[str, object]]:
         """Document errors (kind ``document``) or rule errors with positions (kind ``rule``)."""
@@ -46,30 +47,30 @@ class RulesOperations:
         return [{"kind": "rule", **e.to_dict()} for e in validate_ruleset(parsed, known_queues=known_queues)]
 
     async def simulate(
-        self, session: AsyncSession, document: Mapping[str, object], version: int, message: InboundMessage
+        self, document: Mapping[str, object], version: int, message: InboundMessage
     ) -> dict[str, object]:
         """Classify, apply the rules and pick a candidate among the current agents, without writing."""
         ruleset = compile_ruleset(RulesetDocument.model_validate(document), version=version)
         classified = self.classifier.classify(text=message.text, subject=message.subject, channel=message.channel)
-        customer = await _customer(session, message.sender.address)
         now = message.received_at
-        plan = engine.plan(message, classified.as_dict(), customer, ruleset, preferred_agent=None, now=now)
         pool = AgentPool()
-        await store.refresh_pool(session, pool, None)
-        policies = await store.queue_policies(session)
-        plan.selection = engine.select(pool, plan.item, policies, now)
-        outcome: engine.Outcome = "assigned" if plan.selection.agent_id else "queued"
+        async with self.sessions() as session:
+            customer = await _customer(session, message.sender.address)
+            await store.refresh_pool(session, pool, None)
+            policies = await store.queue_policies(session)
+        plan = planning.plan(message, classified.as_dict(), customer, ruleset, preferred_agent=None, now=now)
+        plan.selection = planning.select(pool, plan.item, policies, now)
+        outcome: planning.Outcome = "assigned" if plan.selection.agent_id else "queued"
         return {
             "version": version,
             "queue": plan.queue,
             "priority": plan.priority,
             "agent_id": plan.selection.agent_id,
-            "trace": engine.trace(plan, classified.as_dict(), outcome, plan.selection.reason),
+            "trace": planning.trace(plan, classified.as_dict(), outcome, plan.selection.reason),
         }
 
     async def backtest(
         self,
-        session: AsyncSession,
         active: tuple[int, Mapping[str, object]] | None,
         draft: tuple[int, Mapping[str, object]],
         since: datetime,
@@ -81,25 +82,26 @@ class RulesOperations:
         active_rules = None
         if active is not None:
             active_rules = compile_ruleset(RulesetDocument.model_validate(active[1]), version=active[0])
-        rows = list(
-            await session.scalars(
-                select(Message)
-                .where(Message.received_at >= since, Message.received_at < until)
-                .order_by(Message.received_at)
-                .limit(limit)
+        async with self.sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(Message)
+                    .where(Message.received_at >= since, Message.received_at < until)
+                    .order_by(Message.received_at)
+                    .limit(limit)
+                )
             )
-        )
-        tiers = await store.contact_tiers(session, {_sender(r) for r in rows})
+            tiers = await store.contact_tiers(session, {_sender(r) for r in rows})
         before: Counter[str] = Counter()
         after: Counter[str] = Counter()
         moves: list[dict[str, object]] = []
         moved = 0
         for row in rows:
             message = _inbound(row)
-            customer = engine.Customer(
+            customer = planning.Customer(
                 known=message.sender.address in tiers, tier=tiers.get(message.sender.address, "standard")
             )
-            facts = engine.facts(message, row.classification, customer)
+            facts = planning.facts(message, row.classification, customer)
             new = draft_rules.decide(facts).action.queue
             old = active_rules.decide(facts).action.queue if active_rules is not None else None
             after[new] += 1
@@ -137,6 +139,6 @@ def _inbound(row: Message) -> InboundMessage:
     return InboundMessage.model_validate(body)
 
 
-async def _customer(session: AsyncSession, address: str) -> engine.Customer:
+async def _customer(session: AsyncSession, address: str) -> planning.Customer:
     tier = await store.contact_tier(session, address)
-    return engine.Customer(known=tier is not None, tier=tier or "standard", address=address)
+    return planning.Customer(known=tier is not None, tier=tier or "standard", address=address)

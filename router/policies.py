@@ -1,39 +1,25 @@
-"""Stored queue and SLA settings turned into the pure engine's policy objects."""
+"""Stored queue and SLA settings turned into the policy value objects of ``shared.policies``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, time
+from typing import cast
 
-from router.assign import BusinessHours, QueuePolicy, SlaPolicy
 from shared.db.models import Queue, SlaPolicyRow
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from shared.policies import BusinessHours, InvalidSlaPolicy, QueuePolicy, SlaPolicy, Strategy, hours_from_json
 
 
 def business_hours(stored: Mapping[str, object] | None) -> BusinessHours | None:
-    """``{"tz", "weekly": {"mon": [["09:00", "12:00"], ...]}, "holidays": ["2026-12-25"]}`` -> BusinessHours."""
-    if not stored:
-        return None
-    weekly_in = stored.get("weekly", {})
-    holidays_in = stored.get("holidays", [])
-    weekly: dict[int, tuple[tuple[time, time], ...]] = {}
-    if isinstance(weekly_in, Mapping):
-        for day, shifts in weekly_in.items():
-            weekly[WEEKDAYS.index(str(day))] = tuple(
-                (time.fromisoformat(str(a)), time.fromisoformat(str(b))) for a, b in shifts
-            )
-    holidays = (
-        frozenset(date.fromisoformat(str(d)) for d in holidays_in) if isinstance(holidays_in, list) else frozenset()
-    )
-    return BusinessHours(tz=str(stored.get("tz", "UTC")), weekly=weekly, holidays=holidays)
+    """Stored hours (the API's shape) -> BusinessHours, None when there are none; raises
+    ``InvalidBusinessHours`` for a stored value outside the bounds."""
+    return hours_from_json(stored) if stored else None
 
 
 def queue_policy(row: Queue) -> QueuePolicy:
-    """A queue row as a policy."""
+    """A queue row as a policy; raises an ``InvalidRequest`` for a stored value outside the bounds."""
     return QueuePolicy(
         name=row.name,
-        strategy=row.strategy,  # type: ignore[arg-type]
+        strategy=cast(Strategy, row.strategy),  # checked by QueuePolicy
         offer_timeout_s=row.offer_timeout_s,
         overflow_queue=row.overflow_queue,
         overflow_after_s=row.overflow_after_s,
@@ -45,10 +31,11 @@ def queue_policy(row: Queue) -> QueuePolicy:
 
 
 def sla_policy(row: SlaPolicyRow) -> SlaPolicy:
-    """An SLA row as a policy (JSON keys are priorities as strings)."""
-    return SlaPolicy(
-        name=row.name,
-        first_response_s={int(k): int(v) for k, v in row.first_response_s.items()},
-        resolution_s={int(k): int(v) for k, v in row.resolution_s.items()},
-        warn_ratio=row.warn_ratio,
-    )
+    """An SLA row as a policy (JSON keys are priorities as strings); raises ``InvalidSlaPolicy`` for a stored
+    value outside the bounds."""
+    try:
+        first = {int(k): int(v) for k, v in row.first_response_s.items()}
+        resolution = {int(k): int(v) for k, v in row.resolution_s.items()}
+    except (TypeError, ValueError) as exc:
+        raise InvalidSlaPolicy(f"SLA policy {row.name}: targets are malformed: {exc}") from None
+    return SlaPolicy(name=row.name, first_response_s=first, resolution_s=resolution, warn_ratio=row.warn_ratio)

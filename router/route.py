@@ -5,62 +5,65 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from router import engine, store
+from router import planning, store
 from router.assign import WorkItem, sticky_agent
+from router.state import RouterState
 from shared.db import capacity
 from shared.db.models import Assignment, AuditEvent, Decision, Message
+from shared.events import FlaggedOutcome, MessageRouted
 from shared.ids import new_id
+from shared.lifecycle import Status
 from shared.normalize import conversation_id
 from shared.schema import InboundMessage
-
-if TYPE_CHECKING:
-    from router.service import Router
+from shared.settings import Settings
 
 MAX_CLAIMS = 3
 
 
 async def route_batch(
-    batch: Sequence[tuple[InboundMessage, Mapping[str, object]]], *, session: AsyncSession, router: Router
-) -> list[dict[str, object] | None]:
+    batch: Sequence[tuple[InboundMessage, Mapping[str, object]]],
+    *,
+    session: AsyncSession,
+    state: RouterState,
+    settings: Settings,
+    now: datetime,
+) -> list[MessageRouted | None]:
     """Route classified messages in order inside the caller's transaction; returns each one's routed event,
     None for a message routed before. Reads are batched up front and inserts flushed together at the end, so
     a message costs one capacity claim rather than a string of round trips."""
-    now = router.clock()
-    state = await store.load_batch(session, [m for m, _ in batch], now)
-    writes = _Writes()
+    loaded = await store.load_batch(session, [m for m, _ in batch], now)
+    step = _Step(session, state, settings, now, loaded)
     with session.no_autoflush:
-        events = [await _route(m, c, state, session, router, now, writes) for m, c in batch]
-    await capacity.touch_agents(session, writes.claimed, now, assigned=True)
+        events = [await _route(m, c, step) for m, c in batch]
+    await capacity.touch_agents(session, step.claimed, now, assigned=True)
     await session.flush()  # messages and assignments first: decisions refer to them
-    session.add_all(writes.decisions)
+    session.add_all(step.decisions)
     return events
 
 
 @dataclass
-class _Writes:
-    """What a batch writes after its per-message work: decisions, and the agents whose capacity it claimed."""
+class _Step:
+    """What routing one batch works with, and what it writes after its per-message work: decisions, and the
+    agents whose capacity it claimed (their revisions are bumped once)."""
 
+    session: AsyncSession
+    state: RouterState
+    settings: Settings
+    now: datetime
+    loaded: store.BatchState
     decisions: list[Decision] = field(default_factory=list)
     claimed: set[str] = field(default_factory=set)
 
 
-async def _route(
-    message: InboundMessage,
-    classified: Mapping[str, object],
-    state: store.BatchState,
-    session: AsyncSession,
-    router: Router,
-    now: datetime,
-    writes: _Writes,
-) -> dict[str, object] | None:
-    if state.seen(message):
+async def _route(message: InboundMessage, classified: Mapping[str, object], step: _Step) -> MessageRouted | None:
+    loaded, session, now = step.loaded, step.session, step.now
+    if loaded.seen(message):
         return None
     conv_id = conversation_id(message.conversation_key)
-    conv = state.conversations[conv_id]
+    conv = loaded.conversations[conv_id]
     conv.last_message_at = now
     session.add(
         Message(
@@ -76,31 +79,32 @@ async def _route(
         )
     )
     if message.flags.auto_reply or message.flags.bounce:
-        return _file_flagged(writes.decisions, session, router, message, conv_id, classified)
-    current = state.open.get(conv_id)
+        return _file_flagged(step, message, conv_id, classified)
+    current = loaded.open.get(conv_id)
     if current is not None:
         current.message_count += 1
-        trace = engine.trace(None, classified, "sticky", "joined the conversation's open assignment")
-        return _record(writes.decisions, router, message, current, None, "sticky", trace)
-    tier = state.tiers.get(message.sender.address)
-    customer = engine.Customer(known=tier is not None, tier=tier or "standard", address=message.sender.address)
-    window = router.settings.sticky_window_seconds
+        trace = planning.trace(None, classified, "sticky", "joined the conversation's open assignment")
+        return _record(step, message, current, None, "sticky", trace)
+    tier = loaded.tiers.get(message.sender.address)
+    customer = planning.Customer(known=tier is not None, tier=tier or "standard", address=message.sender.address)
+    window = step.settings.sticky_window_seconds
     preferred = sticky_agent(None, conv.last_agent_id, conv.last_closed_at, now, window)
-    rs = router.state
-    plan = engine.plan(
-        message, classified, customer, rs.ruleset, preferred_agent=preferred, now=now, policies=rs.policies, slas=rs.sla
-    )
-    agent_id = await _claim_agent(session, router, plan, now)
+    state = step.state
+    plan = planning.plan(
+        message, classified, customer, state.ruleset, preferred_agent=preferred, now=now, policies=state.policies,
+        slas=state.sla,
+    )  # fmt: skip
+    agent_id = await _claim_agent(session, state, plan, now)
     if agent_id is not None:
-        writes.claimed.add(agent_id)
-    outcome: engine.Outcome = "assigned" if agent_id else "queued"
+        step.claimed.add(agent_id)
+    outcome: planning.Outcome = "assigned" if agent_id else "queued"
     row = Assignment(
         id=new_id(),
         conversation_id=conv_id,
         channel=message.channel,
         queue=plan.queue,
         agent_id=agent_id,
-        status="offered" if agent_id else "queued",
+        status=Status.OFFERED if agent_id else Status.QUEUED,
         priority=plan.priority,
         language=plan.language,
         requirements=plan.requirements,
@@ -114,25 +118,17 @@ async def _route(
         sla_next_check=plan.sla_next_check,
     )
     session.add(row)
-    state.open[conv_id] = row  # a later message of this conversation in the batch joins it
+    loaded.open[conv_id] = row  # a later message of this conversation in the batch joins it
     note = plan.selection.reason if plan.selection is not None else ""
-    return _record(
-        writes.decisions,
-        router,
-        message,
-        row,
-        plan.rule.version,
-        outcome,
-        engine.trace(plan, classified, outcome, note),
-    )
+    return _record(step, message, row, plan.rule.version, outcome, planning.trace(plan, classified, outcome, note))
 
 
-async def _claim_agent(session: AsyncSession, router: Router, plan: engine.Plan, now: datetime) -> str | None:
+async def _claim_agent(session: AsyncSession, state: RouterState, plan: planning.Plan, now: datetime) -> str | None:
     """Pick the best agent and take its capacity atomically; a stale pick is refreshed and retried."""
-    pool = router.state.pool
+    pool = state.pool
     item = plan.item
     for _ in range(MAX_CLAIMS):
-        plan.selection = engine.select(pool, item, router.state.policies, now)
+        plan.selection = planning.select(pool, item, state.policies, now)
         agent_id = plan.selection.agent_id
         if agent_id is None:
             return None
@@ -149,15 +145,14 @@ def _exclude(item: WorkItem, agent_id: str) -> WorkItem:
 
 
 def _record(
-    decisions: list[Decision],
-    router: Router,
+    step: _Step,
     message: InboundMessage,
     assignment: Assignment,
     version: int | None,
-    outcome: engine.Outcome,
+    outcome: planning.Outcome,
     trace: dict[str, object],
-) -> dict[str, object]:
-    decisions.append(
+) -> MessageRouted:
+    step.decisions.append(
         Decision(
             message_id=message.id,
             conversation_id=assignment.conversation_id,
@@ -166,54 +161,51 @@ def _record(
             assignment_id=assignment.id,
             ruleset_version=version,
             outcome=outcome,
-            routed_by=router.settings.instance_id,
+            routed_by=step.settings.instance_id,
             trace=trace,
         )
     )
-    return {
-        "message_id": message.id,
-        "conversation_id": assignment.conversation_id,
-        "assignment_id": assignment.id,
-        "queue": assignment.queue,
-        "agent_id": assignment.agent_id,
-        "outcome": outcome,
-        "ruleset_version": version,
-    }
+    return MessageRouted(
+        message_id=message.id,
+        conversation_id=assignment.conversation_id,
+        assignment_id=assignment.id,
+        queue=assignment.queue,
+        agent_id=assignment.agent_id,
+        outcome=outcome,
+        ruleset_version=version,
+    )
 
 
 def _file_flagged(
-    decisions: list[Decision],
-    session: AsyncSession,
-    router: Router,
-    message: InboundMessage,
-    conv_id: str,
-    classified: Mapping[str, object],
-) -> dict[str, object]:
+    step: _Step, message: InboundMessage, conv_id: str, classified: Mapping[str, object]
+) -> MessageRouted:
     """An auto-reply, bounce or list mail is never offered and never answered: filed in the configured queue
     (a decision without an assignment), or dropped with an audit entry. Either way the message is stored."""
-    queue = router.settings.auto_reply_queue
-    outcome = "filed" if queue else "dropped"
+    queue = step.settings.auto_reply_queue
+    outcome: FlaggedOutcome = "filed" if queue else "dropped"
     kind = "bounce" if message.flags.bounce else "auto_reply"
     note = f"flagged {kind}: {'filed, not offered' if queue else 'not routed'}"
-    decisions.append(
+    step.decisions.append(
         Decision(
             message_id=message.id,
             conversation_id=conv_id,
             queue=queue or "",
             ruleset_version=None,
             outcome=outcome,
-            routed_by=router.settings.instance_id,
+            routed_by=step.settings.instance_id,
             trace={"outcome": outcome, "note": note, "classification": dict(classified)},
         )
     )
     if queue is None:
-        session.add(AuditEvent(actor="router", action="message.dropped", subject=message.id, detail={"flag": kind}))
-    return {
-        "message_id": message.id,
-        "conversation_id": conv_id,
-        "assignment_id": None,
-        "queue": queue,
-        "agent_id": None,
-        "outcome": outcome,
-        "ruleset_version": None,
-    }
+        step.session.add(
+            AuditEvent(actor="router", action="message.dropped", subject=message.id, detail={"flag": kind})
+        )
+    return MessageRouted(
+        message_id=message.id,
+        conversation_id=conv_id,
+        assignment_id=None,
+        queue=queue,
+        agent_id=None,
+        outcome=outcome,
+        ruleset_version=None,
+    )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from router.assign import AgentPool, AgentState, QueuePolicy, SlaPolicy
 from router.policies import queue_policy, sla_policy
 from router.rules import RulesetDocument
+from shared import lifecycle
 from shared.db.models import (
     Agent,
     AgentCapacity,
@@ -26,11 +28,12 @@ from shared.db.models import (
     RulesetActivation,
     SlaPolicyRow,
 )
+from shared.errors import InvalidRequest
 from shared.normalize import conversation_id
 from shared.schema import InboundMessage
 
-OPEN = ("queued", "offered", "accepted")
 REFRESH_OVERLAP = timedelta(seconds=5)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,7 +82,7 @@ async def load_batch(session: AsyncSession, messages: Sequence[InboundMessage], 
             select(Conversation).where(Conversation.id.in_(chunk))))  # fmt: skip
         rows = await session.scalars(
             select(Assignment)
-            .where(Assignment.conversation_id.in_(chunk), Assignment.status.in_(OPEN))
+            .where(Assignment.conversation_id.in_(chunk), Assignment.status.in_(lifecycle.OPEN))
             .order_by(Assignment.created_at)
             .with_for_update()
         )
@@ -156,13 +159,27 @@ async def config_fingerprint(session: AsyncSession) -> tuple[object, ...]:
 
 
 async def queue_policies(session: AsyncSession) -> dict[str, QueuePolicy]:
-    """Every queue's policy."""
-    return {q.name: queue_policy(q) for q in await session.scalars(select(Queue))}
+    """Every queue's policy; a queue whose stored settings are out of bounds is left out with a logged error
+    (its work is then routed and offered by the defaults), so it cannot stop the others."""
+    out: dict[str, QueuePolicy] = {}
+    for row in await session.scalars(select(Queue)):
+        try:
+            out[row.name] = queue_policy(row)
+        except InvalidRequest as exc:
+            log.error("queue skipped: stored policy out of bounds", extra={"queue": row.name, "error": exc.detail})
+    return out
 
 
 async def sla_policies(session: AsyncSession) -> dict[str, SlaPolicy]:
-    """Every SLA policy by name."""
-    return {p.name: sla_policy(p) for p in await session.scalars(select(SlaPolicyRow))}
+    """Every SLA policy by name; one whose stored targets are out of bounds is left out with a logged error."""
+    out: dict[str, SlaPolicy] = {}
+    for row in await session.scalars(select(SlaPolicyRow)):
+        try:
+            out[row.name] = sla_policy(row)
+        except InvalidRequest as exc:
+            log.error("SLA policy skipped: stored targets out of bounds", extra={"sla_policy": row.name,
+                                                                                 "error": exc.detail})  # fmt: skip
+    return out
 
 
 async def refresh_pool(session: AsyncSession, pool: AgentPool, since: datetime | None) -> datetime | None:
@@ -222,13 +239,3 @@ def to_state(agent: Agent, caps: Iterable[AgentCapacity]) -> AgentState:
         idle_since=agent.idle_since,
         last_assigned_at=agent.last_assigned_at,
     )
-
-
-async def offer_queued(session: AsyncSession, assignment_id: str, agent_id: str, now: datetime) -> bool:
-    """Move a queued assignment to an agent, unless another router got there first."""
-    result = await session.execute(
-        update(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.status == "queued")
-        .values(status="offered", agent_id=agent_id, offered_at=now)
-    )
-    return bool(getattr(result, "rowcount", 0))

@@ -6,6 +6,7 @@ update, so timers survive restarts and fire once even when several routers tick 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -24,23 +25,28 @@ from router.assign import (
 from router.assign.hours import is_open, shift_end
 from router.assign.sla import Breach
 from router.policies import business_hours
-from shared.db import capacity, presence
+from shared import lifecycle
+from shared.db import presence
+from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent
+from shared.errors import InvalidRequest
+from shared.events import AssignmentRequeued, QueueOverflowed, ShiftEnded, SlaChanged
+from shared.policies import BusinessHours
 
 BATCH = 200
 SHIFT_RECHECK = timedelta(days=30)
-Event = dict[str, object]
+log = logging.getLogger(__name__)
 
 
-async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[Event]:
+async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[SlaChanged]:
     """Move open work whose SLA check time has come to warning or breached; escalate a breach once."""
     rows = await session.scalars(
         select(Assignment)
-        .where(Assignment.sla_next_check <= now, Assignment.status.in_(("queued", "offered", "accepted")))
+        .where(Assignment.sla_next_check <= now, Assignment.status.in_(lifecycle.OPEN))
         .order_by(Assignment.sla_next_check)
         .limit(BATCH)
     )
-    events: list[Event] = []
+    events: list[SlaChanged] = []
     for row in list(rows):
         policy = slas.get(row.sla_policy or "")
         if policy is None:
@@ -56,11 +62,12 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
         )
         if not getattr(claimed, "rowcount", 0) or state == "ok":
             continue
-        event: Event = {"type": f"sla.{state}", "assignment_id": row.id, "conversation_id": row.conversation_id,
-                        "queue": row.queue, "agent_id": row.agent_id, "at": now.isoformat()}  # fmt: skip
+        event: dict[str, object] = {"type": f"sla.{state}", "assignment_id": row.id, "queue": row.queue,
+                                    "conversation_id": row.conversation_id, "agent_id": row.agent_id,
+                                    "at": now}  # fmt: skip
         if state == "breached" and row.escalated_at is None:
             event.update(await _escalate(session, row, Breach("first_response", row.sla_priority, now), now))
-        events.append(event)
+        events.append(SlaChanged.model_validate(event))
     return events
 
 
@@ -76,42 +83,33 @@ def _next_check(due: list[Deadline], clock: SlaClock, now: datetime) -> datetime
     return min(pending, default=None)
 
 
-async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now: datetime) -> Event:
-    """Raise priority; work nobody has accepted moves to the escalations queue."""
+async def _escalate(session: AsyncSession, row: Assignment, breach: Breach, now: datetime) -> dict[str, object]:
+    """Raise priority; work nobody has accepted moves to the escalations queue. Returns how, for the event."""
     escalation = escalation_for(breach)
-    row.priority, row.escalated_at = escalation.new_priority, now
-    if row.status == "accepted":
-        return {"escalated": "priority", "priority": row.priority}
-    if row.status == "offered" and row.agent_id is not None:
-        await capacity.release(session, row.agent_id, row.channel, now)
-    row.status, row.agent_id, row.offered_at, row.queue = "queued", None, None, escalation.queue
-    return {"escalated": "queue", "priority": row.priority, "to_queue": escalation.queue}
+    transition = lifecycle.escalate_breach(work_of(row), now, priority=escalation.new_priority, queue=escalation.queue)
+    if not await apply(session, transition, row.channel, now):
+        return {}
+    return dict(transition.detail)
 
 
-async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime) -> list[Event]:
-    """Accepted work of agents away or offline for longer than the grace period goes back to its queue."""
-    rows = await session.execute(
-        select(Assignment.id, Assignment.agent_id, Assignment.channel)
+async def requeue_absent(session: AsyncSession, grace: timedelta, now: datetime) -> list[AssignmentRequeued]:
+    """Work of agents away or offline for longer than the grace period goes back to its queue."""
+    rows = await session.scalars(
+        select(Assignment)
         .join(Agent, Agent.id == Assignment.agent_id)
         .where(
-            Assignment.status.in_(("offered", "accepted")),
+            Assignment.status.in_(lifecycle.HELD),
             Agent.presence.in_(("away", "offline")),
             Agent.presence_changed_at <= now - grace,
         )
         .limit(BATCH)
     )
-    events: list[Event] = []
-    for assignment_id, agent_id, channel in list(rows):
-        moved = await session.execute(
-            update(Assignment)
-            .where(Assignment.id == assignment_id, Assignment.agent_id == agent_id)
-            .values(status="queued", agent_id=None, offered_at=None, accepted_at=None)
-            .execution_options(synchronize_session="fetch")
-        )
-        if getattr(moved, "rowcount", 0) and agent_id is not None:
-            await capacity.release(session, agent_id, channel, now)
-            events.append({"type": "assignment.requeued", "assignment_id": assignment_id, "reason": "agent away",
-                           "at": now.isoformat()})  # fmt: skip
+    events: list[AssignmentRequeued] = []
+    for row in list(rows):
+        transition = lifecycle.requeue_absent(work_of(row), now)
+        if await apply(session, transition, row.channel, now):
+            events.append(AssignmentRequeued(assignment_id=row.id, conversation_id=row.conversation_id,
+                                             reason=transition.reason or "agent away", at=now))  # fmt: skip
     return events
 
 
@@ -127,11 +125,11 @@ async def schedule_shift_ends(session: AsyncSession, now: datetime) -> None:
         await session.execute(
             update(Agent)
             .where(Agent.id == agent_id, Agent.updated_at == seen, Agent.shift_ends_at.is_(None))
-            .values(shift_ends_at=_sign_off_at(shift, now))
+            .values(shift_ends_at=_sign_off_at(agent_id, shift, now))
         )
 
 
-async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
+async def end_shifts(session: AsyncSession, now: datetime) -> list[ShiftEnded]:
     """Sign off agents whose shift has ended: offers go back at once, accepted work after the away grace
     period (counted from the shift's end, see ``requeue_absent``)."""
     rows = await session.execute(
@@ -140,12 +138,14 @@ async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
         .order_by(Agent.shift_ends_at)
         .limit(BATCH)
     )
-    events: list[Event] = []
+    events: list[ShiftEnded] = []
     for agent_id, shift, ends in list(rows):
-        hours = business_hours(shift)
+        hours = _shift_hours(agent_id, shift)
         unchanged = (Agent.id == agent_id, Agent.shift_ends_at == ends, Agent.presence.in_(presence.ON))
         if hours is None or is_open(hours, now):  # hours removed, or a re-check of hours that never close
-            await session.execute(update(Agent).where(*unchanged).values(shift_ends_at=_sign_off_at(shift, now)))
+            await session.execute(
+                update(Agent).where(*unchanged).values(shift_ends_at=_sign_off_at(agent_id, shift, now))
+            )
             continue
         signed_off = await session.execute(
             update(Agent)
@@ -165,37 +165,50 @@ async def end_shifts(session: AsyncSession, now: datetime) -> list[Event]:
         requeued = await presence.hand_back_offers(session, agent_id, now)
         session.add(AuditEvent(actor="router", action="agent.presence", subject=agent_id,
                                detail={"status": "offline", "reason": "shift ended"}))  # fmt: skip
-        events.append({"type": "agent.shift_ended", "agent_id": agent_id, "requeued": requeued,
-                       "at": now.isoformat()})  # fmt: skip
+        events.append(ShiftEnded(agent_id=agent_id, requeued=requeued, at=now))
     return events
 
 
-def _sign_off_at(shift: object, now: datetime) -> datetime | None:
-    """The end of the shift on at ``now`` (or of the next one); hours that never close are checked again later."""
-    hours = business_hours(shift if isinstance(shift, Mapping) else None)
+def _sign_off_at(agent_id: str, shift: object, now: datetime) -> datetime | None:
+    """The end of the shift on at ``now`` (or of the next one); hours that never close, and stored hours out of
+    bounds (logged), are checked again later."""
+    try:
+        hours = business_hours(shift if isinstance(shift, Mapping) else None)
+    except InvalidRequest as exc:
+        log.error("shift skipped: stored hours out of bounds", extra={"agent_id": agent_id, "error": exc.detail})
+        return now + SHIFT_RECHECK
     if hours is None:
         return None
     return shift_end(hours, now) or now + SHIFT_RECHECK
 
 
-async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[Event]:
+def _shift_hours(agent_id: str, shift: object) -> BusinessHours | None:
+    """An agent's stored working hours; None when there are none or they are out of bounds (logged)."""
+    try:
+        return business_hours(shift if isinstance(shift, Mapping) else None)
+    except InvalidRequest as exc:
+        log.error("shift skipped: stored hours out of bounds", extra={"agent_id": agent_id, "error": exc.detail})
+        return None
+
+
+async def overflow(session: AsyncSession, policies: Mapping[str, QueuePolicy], now: datetime) -> list[QueueOverflowed]:
     """Work waiting longer than its queue's overflow time moves to the overflow queue."""
-    events: list[Event] = []
+    events: list[QueueOverflowed] = []
     for policy in policies.values():
         if policy.overflow_queue is None or policy.overflow_after_s is None:
             continue
+        waited_since = now - timedelta(seconds=policy.overflow_after_s)  # bounded: cannot leave datetime's range
         moved = await session.execute(
             update(Assignment)
             .where(
-                Assignment.status == "queued",
+                Assignment.status == lifecycle.Status.QUEUED,
                 Assignment.queue == policy.name,
-                Assignment.enqueued_at <= now - timedelta(seconds=policy.overflow_after_s),
+                Assignment.enqueued_at <= waited_since,
             )
             .values(queue=policy.overflow_queue)
             .execution_options(synchronize_session="fetch")
         )
         count = getattr(moved, "rowcount", 0)
         if count:
-            events.append({"type": "queue.overflowed", "from": policy.name, "to": policy.overflow_queue,
-                           "count": count, "at": now.isoformat()})  # fmt: skip
+            events.append(QueueOverflowed(from_queue=policy.name, to_queue=policy.overflow_queue, count=count, at=now))
     return events

@@ -136,7 +136,7 @@ class Components:
 
     def gateway_deps(self) -> GatewayDeps:
         """What the gateway's routes (and the adapters' and a router process's HTTP side) depend on."""
-        rules = RulesOperations(self.classifier)
+        rules = RulesOperations(self.classifier, self.sessions)
         return GatewayDeps(settings=self.settings, sessions=self.sessions, bus=self.bus, rules=rules, blobs=self.blobs)
 
     def router(self) -> Router:

@@ -19,42 +19,46 @@ QUEUES = {
     "escalations": "Angry customers, breached SLAs, supervisor attention",
 }
 
+# Every language the classifier detects has a speaker who can take each queue's work by the default
+# ruleset (the skills its rules require), so a message reaches someone who reads it whenever that
+# speaker is free; the home queues and higher skill levels still differ, as in a real small team.
+_ALL_QUEUES = ["general", "billing", "returns", "tech", "escalations"]
 AGENTS: list[dict[str, object]] = [
     {
         "name": "Mette Hansen",
         "languages": ["da", "nb", "sv", "en"],
-        "skills": {"refunds": 4, "billing": 3},
-        "queues": ["returns", "billing", "general"],
+        "skills": {"refunds": 4, "billing": 3, "technical": 2, "complaints": 3},
+        "queues": _ALL_QUEUES,
     },
     {
         "name": "Ola Nordmann",
-        "languages": ["nb", "da", "en"],
-        "skills": {"refunds": 3, "technical": 2},
-        "queues": ["returns", "tech", "general"],
+        "languages": ["nb", "da", "sv", "en"],
+        "skills": {"refunds": 3, "technical": 2, "billing": 1, "complaints": 3},
+        "queues": _ALL_QUEUES,
     },
     {
         "name": "Wei Chen",
         "languages": ["zh", "en"],
-        "skills": {"technical": 5, "billing": 2},
-        "queues": ["tech", "general"],
+        "skills": {"technical": 5, "billing": 2, "refunds": 2, "complaints": 3},
+        "queues": _ALL_QUEUES,
     },
     {
         "name": "Maria Santos",
         "languages": ["tl", "en", "es"],
-        "skills": {"billing": 4, "refunds": 2},
-        "queues": ["billing", "general"],
+        "skills": {"billing": 4, "refunds": 2, "technical": 2, "complaints": 3},
+        "queues": _ALL_QUEUES,
     },
     {
         "name": "Ayşe Yılmaz",
         "languages": ["tr", "de", "en"],
-        "skills": {"complaints": 4, "refunds": 3},
-        "queues": ["escalations", "returns", "general"],
+        "skills": {"complaints": 4, "refunds": 3, "billing": 2, "technical": 2},
+        "queues": _ALL_QUEUES,
     },
     {
         "name": "Sam Taylor",
         "languages": ["en", "fr"],
-        "skills": {"complaints": 5, "technical": 3, "billing": 3},
-        "queues": ["escalations", "general", "tech", "billing"],
+        "skills": {"complaints": 5, "technical": 3, "billing": 3, "refunds": 2},
+        "queues": _ALL_QUEUES,
     },
 ]
 CAPACITY = {"email": 5, "sms": 3, "chat": 2, "fax": 5}

@@ -14,6 +14,7 @@ from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Create
 from shared.db.models import Agent, AgentCapacity, Assignment, AuditEvent, Queue
 from shared.errors import InvalidRequest, NotFound
 from shared.ids import new_id
+from shared.lifecycle import HELD, Status
 
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
 
@@ -65,11 +66,11 @@ async def set_presence(body: PresenceIn, principal: AgentDep, session: SessionDe
 async def my_assignments(
     principal: AgentDep,
     session: SessionDep,
-    status: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[Status] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AssignmentOut]:
     """Your assignments: offered and accepted ones by default, or those with the given `status`."""
-    wanted = status or ["offered", "accepted"]
+    wanted = status or list(HELD)
     rows = await session.scalars(
         select(Assignment)
         .where(Assignment.agent_id == principal.agent_id, Assignment.status.in_(wanted))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import select
 
 from gateway.deps import AdminDep, DepsDep, IngestDep, SessionDep
-from gateway.schemas import Accepted, DecisionOut, MessageIn, MessageOut
+from gateway.schemas import Accepted, DecisionOut, Instant, MessageIn, MessageOut
 from shared.db.models import Decision, Message
 from shared.errors import InvalidRequest, NotFound
 from shared.ids import new_id
@@ -126,7 +126,7 @@ async def list_messages(
     session: SessionDep,
     channel: Channel | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: datetime | None = None,
+    before: Instant | None = None,
 ) -> list[MessageOut]:
     """Recent routed messages, newest first; page with `before` (the last `received_at` you saw)."""
     stmt = select(Message, Decision).join(Decision, Decision.message_id == Message.id, isouter=True)

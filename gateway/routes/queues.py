@@ -13,9 +13,9 @@ from gateway.schemas import QueueIn, QueueOut
 from shared.auth import Principal
 from shared.db.models import Assignment, AuditEvent, Queue, SlaPolicyRow
 from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.lifecycle import OPEN, Status
 
 router = APIRouter(prefix="/v1/queues", tags=["queues"])
-OPEN = ("queued", "offered", "accepted")
 
 
 @router.get("", response_model=list[QueueOut])
@@ -40,7 +40,7 @@ async def queue_stats(session: AsyncSession) -> list[QueueOut]:
         bucket = stats.setdefault(queue, {})
         bucket[status] = bucket.get(status, 0) + count
         bucket[f"sla_{sla}"] = bucket.get(f"sla_{sla}", 0) + count
-        if status == "queued" and first is not None:
+        if status == Status.QUEUED and first is not None:
             first = first if first.tzinfo else first.replace(tzinfo=UTC)
             oldest[queue] = min(first, oldest.get(queue, first))
     out = []
@@ -51,9 +51,9 @@ async def queue_stats(session: AsyncSession) -> list[QueueOut]:
                 name=q.name,
                 strategy=q.strategy,
                 open=sum(s.get(k, 0) for k in OPEN),
-                waiting=s.get("queued", 0),
-                offered=s.get("offered", 0),
-                accepted=s.get("accepted", 0),
+                waiting=s.get(Status.QUEUED, 0),
+                offered=s.get(Status.OFFERED, 0),
+                accepted=s.get(Status.ACCEPTED, 0),
                 sla_warning=s.get("sla_warning", 0),
                 sla_breached=s.get("sla_breached", 0),
                 oldest_wait_seconds=(now - oldest[q.name]).total_seconds() if q.name in oldest else None,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, DepsDep, SessionDep, SupervisorDep
 from gateway.routes.messages import normalize
-from gateway.schemas import MessageIn
+from gateway.schemas import Instant, MessageIn, RulesetVersion
 from shared.auth import Principal
 from shared.db.models import AuditEvent, Queue, Ruleset, RulesetActivation
 from shared.errors import Conflict, InvalidRequest, NotFound
@@ -32,8 +32,8 @@ class DraftIn(BaseModel):
 class BacktestIn(BaseModel):
     """The window of stored messages to replay (default: the last 7 days)."""
 
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Instant | None = None
+    until: Instant | None = None
     limit: int = Field(default=10_000, ge=1, le=100_000)
 
 
@@ -116,7 +116,7 @@ async def get_active(_: SupervisorDep, session: SessionDep) -> dict[str, object]
 
 
 @router.get("/{version}")
-async def get_version(version: int, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+async def get_version(version: RulesetVersion, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
     """One version with its document."""
     row = await _get(session, version)
     return _summary(row, await _active_version(session)) | {"document": row.document}
@@ -124,7 +124,7 @@ async def get_version(version: int, _: SupervisorDep, session: SessionDep) -> di
 
 @router.put("/{version}")
 async def update_draft(
-    version: int, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
 ) -> dict[str, object]:
     """Replace a draft's document; published versions are immutable."""
     row = await _get(session, version)
@@ -146,7 +146,9 @@ async def validate_document(document: Document, _: AdminDep, session: SessionDep
 
 
 @router.post("/{version}/validate")
-async def validate_version(version: int, _: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+async def validate_version(
+    version: RulesetVersion, _: AdminDep, session: SessionDep, deps: DepsDep
+) -> dict[str, object]:
     """Check a saved version."""
     row = await _get(session, version)
     errors = deps.rules.validate(row.document, await _queues(session))
@@ -155,18 +157,20 @@ async def validate_version(version: int, _: AdminDep, session: SessionDep, deps:
 
 @router.post("/{version}/simulate")
 async def simulate(
-    version: int, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep
 ) -> dict[str, object]:
     """Route one message on paper under this version: the full decision trace; nothing is stored."""
     row = await _get(session, version)
     _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
     message = normalize(body.message, message_id=new_id(), provider="simulation")
-    return await deps.rules.simulate(session, row.document, version, message)
+    document = row.document
+    await _end_reads(session)
+    return await deps.rules.simulate(document, version, message)
 
 
 @router.post("/{version}/backtest")
 async def backtest(
-    version: int, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep
 ) -> dict[str, object]:
     """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
     row = await _get(session, version)
@@ -179,11 +183,21 @@ async def backtest(
     active = None
     if active_version is not None:
         active = (active_version, (await _get(session, active_version)).document)
-    return await deps.rules.backtest(session, active, (version, row.document), since, until, body.limit)
+    draft = (version, row.document)
+    await _end_reads(session)
+    return await deps.rules.backtest(active, draft, since, until, body.limit)
+
+
+async def _end_reads(session: AsyncSession) -> None:
+    """End this request's transaction before the routing engine reads through its own: on SQLite every
+    transaction holds the one write lock, so a request's open one would keep the engine's waiting."""
+    await session.rollback()
 
 
 @router.post("/{version}/publish")
-async def publish(version: int, principal: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+async def publish(
+    version: RulesetVersion, principal: AdminDep, session: SessionDep, deps: DepsDep
+) -> dict[str, object]:
     """Make this version active, atomically; every router uses it for its next message, no restart."""
     row = await _get(session, version)
     _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
@@ -191,7 +205,7 @@ async def publish(version: int, principal: AdminDep, session: SessionDep, deps: 
 
 
 @router.post("/{version}/rollback")
-async def rollback(version: int, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+async def rollback(version: RulesetVersion, principal: AdminDep, session: SessionDep) -> dict[str, object]:
     """Make an earlier published version active again."""
     row = await _get(session, version)
     if row.status != "published":

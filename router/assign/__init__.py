@@ -1,44 +1,30 @@
-"""Assignment: who takes which conversation, when queues are open, and what waits too long. Pure, no I/O."""
+"""Assignment: who takes which conversation, when queues are open, and what waits too long. Pure, no I/O.
+
+The policy value objects it applies (business hours, queue and SLA policies) are defined, with their bounds,
+in ``shared.policies``; they are exported here too.
+"""
 
 from router.assign.errors import (
     InvalidBusinessHours,
     InvalidQueuePolicy,
     InvalidSlaPolicy,
-    OfferExpired,
-    OfferNotOpen,
     UnknownStrategy,
 )
-from router.assign.hours import BusinessHours, is_open, next_open
+from router.assign.hours import is_open, next_open
 from router.assign.model import (
     CHANNELS,
-    STRATEGIES,
     AgentState,
     CandidateNote,
     Demand,
     Presence,
     Selection,
-    Strategy,
     WorkItem,
     rank_key,
     skill_fit,
     unfit_reason,
 )
-from router.assign.offers import (
-    AwayAction,
-    HeldWork,
-    OfferState,
-    OfferStatus,
-    accept,
-    expire,
-    on_agent_away,
-    reject,
-    requeue_due,
-    requeued,
-)
 from router.assign.pool import AgentPool
 from router.assign.queues import (
-    DEFAULT_AGING_PER_MINUTE,
-    QueuePolicy,
     effective_priority,
     order_waiting,
     overflow_target,
@@ -50,7 +36,6 @@ from router.assign.sla import (
     Deadline,
     Escalation,
     SlaClock,
-    SlaPolicy,
     SlaState,
     breaches,
     deadlines,
@@ -58,6 +43,7 @@ from router.assign.sla import (
     sla_state,
 )
 from router.assign.sticky import sticky_agent
+from shared.policies import DEFAULT_AGING_PER_MINUTE, STRATEGIES, BusinessHours, QueuePolicy, SlaPolicy, Strategy
 
 __all__ = [
     "CHANNELS",
@@ -66,21 +52,15 @@ __all__ = [
     "STRATEGIES",
     "AgentPool",
     "AgentState",
-    "AwayAction",
     "Breach",
     "BusinessHours",
     "CandidateNote",
     "Deadline",
     "Demand",
     "Escalation",
-    "HeldWork",
     "InvalidBusinessHours",
     "InvalidQueuePolicy",
     "InvalidSlaPolicy",
-    "OfferExpired",
-    "OfferNotOpen",
-    "OfferState",
-    "OfferStatus",
     "Presence",
     "QueuePolicy",
     "Selection",
@@ -90,21 +70,15 @@ __all__ = [
     "Strategy",
     "UnknownStrategy",
     "WorkItem",
-    "accept",
     "breaches",
     "deadlines",
     "effective_priority",
     "escalation_for",
-    "expire",
     "is_open",
     "next_open",
-    "on_agent_away",
     "order_waiting",
     "overflow_target",
     "rank_key",
-    "reject",
-    "requeue_due",
-    "requeued",
     "route_for_hours",
     "skill_fit",
     "sla_state",

@@ -1,41 +1,8 @@
-"""Assignment-domain errors, part of Switchboard's one exception tree."""
+"""Assignment-domain errors, part of Switchboard's one exception tree (the policy errors live beside the
+policies in ``shared.policies``)."""
 
 from __future__ import annotations
 
-from shared.errors import Conflict, InvalidRequest
+from shared.policies import InvalidBusinessHours, InvalidQueuePolicy, InvalidSlaPolicy, UnknownStrategy
 
-
-class UnknownStrategy(InvalidRequest):
-    """A queue names a strategy the engine does not know."""
-
-    code = "unknown-strategy"
-
-
-class InvalidQueuePolicy(InvalidRequest):
-    """A queue policy that cannot be applied (e.g. no aging, so work could starve)."""
-
-    code = "invalid-queue-policy"
-
-
-class InvalidBusinessHours(InvalidRequest):
-    """Business hours with an unknown time zone, a bad weekday or an empty shift."""
-
-    code = "invalid-business-hours"
-
-
-class InvalidSlaPolicy(InvalidRequest):
-    """An SLA policy with non-positive targets or a warn ratio outside (0, 1]."""
-
-    code = "invalid-sla-policy"
-
-
-class OfferNotOpen(Conflict):
-    """The offer was already accepted, rejected or expired."""
-
-    code = "offer-not-open"
-
-
-class OfferExpired(OfferNotOpen):
-    """The offer timed out before the agent answered."""
-
-    code = "offer-expired"
+__all__ = ["InvalidBusinessHours", "InvalidQueuePolicy", "InvalidSlaPolicy", "UnknownStrategy"]

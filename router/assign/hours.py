@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from router.assign.errors import InvalidBusinessHours
+from shared.policies import MIDNIGHT, BusinessHours, Shift
 
-Shift = tuple[time, time]
 LOOKAHEAD_DAYS = 400
-MIDNIGHT = time(0)
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessHours:
-    """Weekly opening shifts by weekday (0 = Monday) in local wall time; an end of 00:00 means midnight."""
-
-    tz: str
-    weekly: Mapping[int, tuple[Shift, ...]]
-    holidays: frozenset[date] = frozenset()
-
-    def __post_init__(self) -> None:
-        try:
-            ZoneInfo(self.tz)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InvalidBusinessHours(f"unknown time zone {self.tz!r}") from exc
-        for day, shifts in self.weekly.items():
-            if not 0 <= day <= 6:
-                raise InvalidBusinessHours(f"weekday {day} is not 0 (Monday) .. 6 (Sunday)")
-            for start, end in shifts:
-                if end != MIDNIGHT and end <= start:
-                    raise InvalidBusinessHours(f"shift {start:%H:%M}-{end:%H:%M} ends before it starts")
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The queue's time zone."""
-        return ZoneInfo(self.tz)
 
 
 def _in_shift(moment: time, shift: Shift) -> bool:

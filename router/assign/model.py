@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final, Literal
 
+from shared.policies import Strategy
+
 Presence = Literal["available", "busy", "away", "offline"]
-Strategy = Literal["least_loaded", "longest_idle", "round_robin"]
 NoteOutcome = Literal["chosen", "eligible", "skipped"]
 CHANNELS: Final = ("email", "sms", "chat", "fax")
-STRATEGIES: Final[tuple[Strategy, ...]] = ("least_loaded", "longest_idle", "round_robin")
 RankKey = tuple[float, datetime, str]
 """Lower ranks first; the agent id is the last element, so ties break deterministically by id."""
 

@@ -9,14 +9,12 @@ from datetime import datetime
 
 from router.assign.errors import UnknownStrategy
 from router.assign.model import (
-    STRATEGIES,
     AgentState,
     CandidateNote,
     Demand,
     Presence,
     RankKey,
     Selection,
-    Strategy,
     WorkItem,
     describe_needs,
     has_room,
@@ -25,8 +23,10 @@ from router.assign.model import (
 )
 from router.assign.ranked import KeyMap
 from router.assign.segment import Segment, SegmentKey, build
+from shared.policies import STRATEGIES, Strategy
 
 ANY_QUEUE = "*"
+NO_LANGUAGE = frozenset({"", "und"})
 MAX_NOTES = 10
 RUNNERS_UP = 2
 DEFAULT_MAX_SEGMENTS = 1024
@@ -56,7 +56,8 @@ class AgentPool:
     Changes that may improve a rank (releasing work, becoming available, an upsert from the
     database) update the agent's S segments at once: O(S log n).
 
-    ``select``: O(T · L · (w + x + r)) entries for T tiers, L required languages, w traced runners-up,
+    ``select``: at most two passes (the message's language first, when no rule requires one), each
+    O(T · L · (w + x + r)) entries for T tiers, L required languages, w traced runners-up,
     x excluded agents and r re-filings (each paid for by an earlier lazy change), each entry O(1) from
     a view's sorted run or O(log n) from its heap: independent of the number of agents in the pool.
     """
@@ -209,7 +210,11 @@ class AgentPool:
                 yield
 
     def select(self, item: WorkItem, *, strategy: Strategy, now: datetime) -> Selection:
-        """The best fitting agent for the item by the queue's strategy, or None with the reason why."""
+        """The best fitting agent for the item by the queue's strategy, or None with the reason why.
+
+        Without a required language, agents who speak the message's language go first; only when none of
+        them fits and is free does another agent take it, and the reason says the language was relaxed.
+        """
         if strategy not in STRATEGIES:
             raise UnknownStrategy(f"unknown assignment strategy {strategy!r}")
         notes: list[CandidateNote] = []
@@ -220,11 +225,34 @@ class AgentPool:
             notes.append(preferred)
         segment = self._segment(item)
         ranks = self._ranks_for(strategy, item.channel)
-        fit, taken, passed, ready, examined = segment.best(item, strategy, ranks, RUNNERS_UP)
+        spoken, relaxed, examined = _preferred_language(item), "", 0
+        if spoken is not None:
+            speaking = replace(item, required_languages=frozenset({spoken}))
+            found = segment.best(speaking, strategy, ranks, RUNNERS_UP)
+            if found[1]:
+                return self._chosen(found, segment, strategy, notes, f", speaks {spoken}")
+            examined = found[4]
+            relaxed = f"; language {spoken} relaxed: {self._why_nobody(speaking, segment)}"
+        found = segment.best(item, strategy, ranks, RUNNERS_UP)
+        if not found[1]:
+            for agent_id in found[2][: MAX_NOTES - len(notes)]:
+                notes.append(CandidateNote(agent_id, "skipped", "already declined or timed out on this conversation"))
+            return Selection(None, self._why_nobody(item, segment), tuple(notes), examined + found[4])
+        return self._chosen(found, segment, strategy, notes, relaxed, examined)
+
+    def _chosen(
+        self,
+        found: tuple[int, list[RankKey], list[str], int, int],
+        segment: Segment,
+        strategy: Strategy,
+        notes: list[CandidateNote],
+        because: str,
+        examined: int = 0,
+    ) -> Selection:
+        """The selection of ``segment.best``'s winner, with its runners-up and skipped agents as notes."""
+        fit, taken, passed, ready, seen = found
         for agent_id in passed[: MAX_NOTES - 1 - RUNNERS_UP - len(notes)]:
             notes.append(CandidateNote(agent_id, "skipped", "already declined or timed out on this conversation"))
-        if not taken:
-            return Selection(None, self._why_nobody(item, segment), tuple(notes), examined)
         chosen = taken[0][2]
         better = "best skill fit" if fit == segment.order[0] else "best skill fit among those free"
         notes.append(CandidateNote(chosen, "chosen", f"{better} ({fit}), first by {strategy} of up to {ready}"))
@@ -232,7 +260,7 @@ class AgentPool:
             CandidateNote(k[2], "eligible", f"also eligible (skill fit {fit}), ranked later by {strategy}")
             for k in taken[1:]
         )
-        return Selection(chosen, f"best fitting agent by {strategy}", tuple(notes), examined)
+        return Selection(chosen, f"best fitting agent by {strategy}{because}", tuple(notes), examined + seen)
 
     def _preferred(self, item: WorkItem, agent_id: str) -> CandidateNote:
         agent = self._agents.get(agent_id)
@@ -317,6 +345,13 @@ class AgentPool:
         if not agent.queues:
             return list(self._segments)
         return [key for queue in agent.queues for key in self._seg_by_queue.get(queue, ())]
+
+
+def _preferred_language(item: WorkItem) -> str | None:
+    """The message's language when no rule requires one: its speakers go first, others only if none fits."""
+    if item.required_languages or item.language in NO_LANGUAGE:
+        return None
+    return item.language
 
 
 def _current_key(agent: AgentState, strategy: Strategy, channel: str) -> RankKey | None:

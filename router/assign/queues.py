@@ -1,42 +1,14 @@
-"""Queue policies: waiting order with aging, overflow, and business-hours routing."""
+"""Applying queue policies (``shared.policies.QueuePolicy``): waiting order with aging, overflow, and
+business-hours routing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
-from router.assign.errors import InvalidQueuePolicy, UnknownStrategy
-from router.assign.hours import BusinessHours, is_open
-from router.assign.model import STRATEGIES, Strategy, WorkItem
-
-DEFAULT_AGING_PER_MINUTE = 0.1
-"""Priority levels gained per minute of waiting: a priority-5 item overtakes a fresh priority-1 after 40 min."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueuePolicy:
-    """How one queue (department) assigns, ages, overflows and follows its business hours."""
-
-    name: str
-    strategy: Strategy = "least_loaded"
-    offer_timeout_s: int = 120
-    overflow_queue: str | None = None
-    overflow_after_s: int | None = None
-    aging_per_minute: float = DEFAULT_AGING_PER_MINUTE
-    hours: BusinessHours | None = None
-    after_hours_queue: str | None = None
-    sla_policy: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise UnknownStrategy(f"queue {self.name}: unknown assignment strategy {self.strategy!r}")
-        if self.aging_per_minute <= 0:
-            raise InvalidQueuePolicy(f"queue {self.name}: aging_per_minute must be > 0, or waiting work can starve")
-        if self.offer_timeout_s <= 0:
-            raise InvalidQueuePolicy(f"queue {self.name}: offer_timeout_s must be > 0")
-        if self.overflow_after_s is not None and self.overflow_after_s < 0:
-            raise InvalidQueuePolicy(f"queue {self.name}: overflow_after_s must be >= 0")
+from router.assign.hours import is_open
+from router.assign.model import WorkItem
+from shared.policies import DEFAULT_AGING_PER_MINUTE, QueuePolicy
 
 
 def effective_priority(item: WorkItem, now: datetime, aging: float) -> float:

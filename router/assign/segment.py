@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from router.assign.model import AgentState, RankKey, Strategy, WorkItem, serves, skill_fit
+from router.assign.model import AgentState, RankKey, WorkItem, serves, skill_fit
 from router.assign.ranked import RankedSet
+from shared.policies import Strategy
 
 ANY_LANGUAGE = "*"
 

@@ -7,29 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from router.assign.errors import InvalidSlaPolicy
+from shared.lifecycle import ESCALATIONS_QUEUE
+from shared.policies import SlaPolicy
 
 SlaState = Literal["ok", "warning", "breached"]
 SlaTarget = Literal["first_response", "resolution"]
-ESCALATION_QUEUE = "escalations"
+ESCALATION_QUEUE = ESCALATIONS_QUEUE
 _SEVERITY: dict[SlaState, int] = {"ok": 0, "warning": 1, "breached": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class SlaPolicy:
-    """Targets in seconds per priority (1 highest .. 5 lowest); a priority without a target is never late."""
-
-    name: str
-    first_response_s: Mapping[int, int]
-    resolution_s: Mapping[int, int]
-    warn_ratio: float = 0.8
-
-    def __post_init__(self) -> None:
-        if not 0 < self.warn_ratio <= 1:
-            raise InvalidSlaPolicy(f"SLA policy {self.name}: warn_ratio must be in (0, 1]")
-        for target in (*self.first_response_s.values(), *self.resolution_s.values()):
-            if target <= 0:
-                raise InvalidSlaPolicy(f"SLA policy {self.name}: targets must be positive seconds")
 
 
 @dataclass(frozen=True, slots=True)

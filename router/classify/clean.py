@@ -48,6 +48,16 @@ _CLOSING = re.compile(
     r"teşekkür ederim|şimdiden teşekkürler|kolay gelsin)[ \t]*[,.!。！]?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_HEADER_FIELD = re.compile(
+    r"^\W*(?:fax|faks|telefax|tel|tlf|phone|telefon|téléphone|tél|teléfono|to|til|till|an|à|para|kime|from|fra|"
+    r"från|von|de|date|dato|datum|fecha|tarih|pages?|sider|sidor|seiten|páginas|sayfa|ref|attn|att|"
+    r"p\.?\s*\d+)\b[^\n]{0,80}?(?:[:：]|\d)|^\W*(?:致|传真|电话|页数|日期|发件人|收件人)|"
+    r"^\W*(?:fax|telefax)\s*(?:transmission|message|cover|mitteilung|nachricht|meddelelse|melding|meddelande)?\W*$",
+    re.IGNORECASE,
+)
+_FAX_WORD = re.compile(r"\b(?:fax|faks|telefax|tel|tlf|tél)\b|传真", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_LETTERHEAD_LINES = 10
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*\n?", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _MIN_KEPT_CHARS = 2
@@ -78,3 +88,39 @@ def clean_text(text: str) -> str:
     text = _cut_at(text, _SIGNATURE, _MIN_BODY_CHARS)
     text = _cut_at(text, _CLOSING, _MIN_BODY_CHARS)
     return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def _is_letterhead(line: str, before_blank: bool) -> bool:
+    """Whether a line at the top of a fax is letterhead: fields, numbers and addresses, or a short name."""
+    words = line.split()
+    digits = len(_DIGIT.findall(line))
+    if _HEADER_FIELD.search(line) or (_FAX_WORD.search(line) and digits >= 4):
+        return True
+    if digits >= 4 and len(words) <= 6:
+        return True
+    return before_blank and len(words) <= 3 and not line.rstrip().endswith(("?", "!", "？", "！"))
+
+
+def strip_letterhead(text: str) -> str:
+    """Drop a fax's letterhead and cover-sheet lines (sender, numbers, addresses, date, pages) from the top.
+
+    The first block (up to the first blank line) goes whole when at least half its lines look like
+    letterhead; then single letterhead lines go, up to the first line of prose.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    first_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    first = lines[:first_end]
+    start = 0
+    if first_end < len(lines) and 2 * sum(_is_letterhead(line, True) for line in first) >= len(first) >= 2:
+        start = first_end
+    for line in lines[start : start + _LETTERHEAD_LINES]:
+        if line.strip() and not _is_letterhead(line, start == 0):
+            break
+        start += 1
+    body = "\n".join(lines[start:]).strip()
+    return body if len(body) >= _MIN_BODY_CHARS else text.strip()
+
+
+def customer_text(text: str, channel: str) -> str:
+    """The words a classifier should read: a fax without its letterhead, any message without quotes and signature."""
+    return clean_text(strip_letterhead(text) if channel == "fax" else text)

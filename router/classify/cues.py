@@ -20,7 +20,9 @@ from router.classify.cue_lexicon import (
 
 _MIN_CAPS_LETTERS = 12
 _CAPS_RATIO = 0.7
-_SENTIMENT_MARGIN = 0.3
+SENTIMENT_MARGIN = 0.3
+# Cues that say the customer is unhappy even without a negative word.
+_FRUSTRATION = frozenset({"legal_threat", "public_threat", "cancel_threat", "escalation", "repeat_contact", "safety"})
 _CACHE_LIMIT = 100_000
 
 
@@ -86,6 +88,23 @@ _SENTIMENT = _CueMatcher(
     {"negative": NEGATIVE_CJK, "positive": POSITIVE_CJK, "polite": POLITE_CJK},
 )
 _EXCLAIM = re.compile(r"[!！]{2,}|(?:[!！][^!！]*){3,}")
+# "Cancel it NOW": one shouted word that means right away, in an otherwise ordinary sentence.
+_SHOUTED_NOW = re.compile(r"\b(?:NOW|ASAP|NU|NÅ|SOFORT|JETZT|YA|AHORA|HEMEN|NGAYON|TOUT DE SUITE|IMMÉDIATEMENT)\b")
+_WEEKDAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|"
+    r"måndag|tisdag|lördag|söndag|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunes|martes|miyerkules|"
+    r"huwebes|biyernes|sabado|linggo|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar|tomorrow|morgen|i morgen|"
+    r"imorgon|demain|mañana|bukas|yarın"
+)
+# A delivery or fix needed by a given day: "by Friday", "inden fredag", "bis Freitag", "周五前", "cumaya kadar".
+_DEADLINE = re.compile(
+    r"\b(?:by|before|inden|innen|innan|senest|senast|vor|avant|antes del?|para el|(?:muss|müssen) bis|"
+    rf"bis spätestens)\s+(?:(?:next|the|på|am|le|el)\s+)?(?:{_WEEKDAYS})\b|(?:{_WEEKDAYS})'?(?:ya|e|a) kadar|"
+    rf"bago\s+mag-?\s*(?:{_WEEKDAYS})\b|"
+    r"(?:周|星期)[一二三四五六日天](?:之?前|以前)|明天(?:之?前|必须|一定)",
+    re.IGNORECASE,
+)
 
 
 def _is_shouting(text: str) -> bool:
@@ -113,6 +132,8 @@ def analyze(text: str) -> tuple[tuple[str, ...], str, str, float]:
 def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...]:
     """Names of the urgency cues present in text (never the text itself)."""
     found = [name for name in URGENCY_CUES if fired[name]]
+    if "time_pressure" not in found and (_SHOUTED_NOW.search(text) or _DEADLINE.search(text)):
+        found.append("time_pressure")
     if "not_urgent" in found and "time_pressure" in found:
         found.remove("time_pressure")
     if angry:
@@ -127,14 +148,15 @@ def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...
 def urgency_level(cues: tuple[str, ...]) -> str:
     """Map fired cues to low|normal|high|urgent."""
     fired = set(cues)
-    threat = bool(fired & {"legal_threat", "public_threat"})
+    # Account fraud, medicine that has not come and debt collection cannot wait either.
+    threat = bool(fired & {"legal_threat", "public_threat", "security"})
     if "safety" in fired:
         return "urgent"
     if "time_pressure" in fired and (threat or "anger" in fired):
         return "urgent"
     if "time_pressure" in fired or threat:
         return "high"
-    if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat"}) >= 2:
+    if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat", "escalation", "repeat_contact"}) >= 2:
         return "high"
     if "not_urgent" in fired:
         return "low"
@@ -144,11 +166,12 @@ def urgency_level(cues: tuple[str, ...]) -> str:
 def _sentiment(counts: Counter[str], cues: tuple[str, ...]) -> tuple[str, float]:
     """Return ("negative"|"neutral"|"positive", score in -1..1)."""
     negative = counts["negative"] + 0.5 * ("exclamation" in cues and "anger" in cues)
-    negative += 0.5 * bool({"legal_threat", "public_threat", "cancel_threat"} & set(cues))
-    positive = counts["positive"] + 0.4 * min(counts["polite"], 2)
+    negative += 0.5 * len(_FRUSTRATION & set(cues))
+    # Politeness softens nothing: "thank you for your 'quick' reply" from an angry customer is still angry.
+    positive = counts["positive"] + (0.4 * min(counts["polite"], 2) if negative == 0 else 0.0)
     score = math.tanh(0.7 * (positive - negative))
-    if score <= -_SENTIMENT_MARGIN:
+    if score <= -SENTIMENT_MARGIN:
         return "negative", score
-    if score >= _SENTIMENT_MARGIN:
+    if score >= SENTIMENT_MARGIN:
         return "positive", score
     return "neutral", score

@@ -30,7 +30,7 @@ SUPPORTED_LANGUAGES: Final[tuple[str, ...]] = (
     "tl",
     "tr",
 )
-ENTITY_KINDS: Final[tuple[str, ...]] = ("order_numbers", "amounts", "emails", "phones")
+ENTITY_KINDS: Final[tuple[str, ...]] = ("order_numbers", "amounts", "emails", "phones", "dates")
 UNDETERMINED: Final[str] = "und"
 # Below this the router should send the message to a triage queue (the router owns the threshold).
 DEFAULT_MIN_INTENT_CONFIDENCE: Final[float] = 0.45

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from router.classify.clean import clean_text
-from router.classify.cues import analyze
+from router.classify.clean import customer_text
+from router.classify.cues import SENTIMENT_MARGIN, analyze
 from router.classify.entities import extract_entities
 from router.classify.features import intent_text
 from router.classify.intent import load_intent_model
@@ -15,6 +15,7 @@ from router.classify.language import PyLangidDetector
 from router.classify.result import Classification, IntentModel, LanguageDetector
 
 TOP_INTENTS = 3
+COMPLAINT_IS_NEGATIVE = 0.5
 _SHORT_TEXT = 40
 _WORD = re.compile(r"[^\W\d_]")
 # Nothing to read (empty, digits or punctuation only): "other" with no confidence, so triage.
@@ -35,13 +36,16 @@ class DefaultClassifier:
         self._intents = intents
 
     def classify(self, *, text: str, subject: str | None = None, channel: str = "email") -> Classification:
-        """Classify one message (channel is accepted for future per-channel tuning)."""
-        body = clean_text(text)
+        """Classify one message (a fax is read without its letterhead)."""
+        body = customer_text(text, channel)
         full = intent_text(body, subject)
         language, language_confidence = self._detector.detect(full if len(body) < _SHORT_TEXT else body)
         scores = self._intents.predict(full, language) if _WORD.search(full) else _NO_TEXT
         top = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:TOP_INTENTS]
         cues, urgency, mood, mood_score = analyze(full)
+        if top[0][0] == "complaint" and top[0][1] >= COMPLAINT_IS_NEGATIVE and mood == "neutral":
+            # A complaint is a customer saying something went wrong, however politely they put it.
+            mood, mood_score = "negative", min(mood_score, -SENTIMENT_MARGIN)
         return Classification(
             language=language,
             language_confidence=language_confidence,

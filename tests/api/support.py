@@ -73,4 +73,4 @@ async def router_beside(app: FastAPI, settings: Settings, clock: Callable[[], da
 async def dispatch_at(app: FastAPI, settings: Settings, moment: datetime) -> None:
     """One dispatcher pass at ``moment``: timers (SLA, offer expiry, overflow, shifts) fire as they would then."""
     later = await router_beside(app, settings, clock=lambda: moment)
-    await later.dispatcher.tick()
+    await later.tick()

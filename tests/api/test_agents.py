@@ -124,7 +124,7 @@ async def test_second_message_in_a_conversation_sticks_to_its_agent(client: http
         "channel": "sms",
         "sender": {"address": "+4520404040"},
         "recipient": "+4570000000",
-        "text": "Jeg vil returnere min ordre",
+        "text": "Jeg vil gerne returnere min ordre",  # "gerne": Danish, not Norwegian
     }
     first = await routed(client, (await client.post("/v1/messages", json=body)).json()["id"])
     second = await routed(client, (await client.post("/v1/messages", json=body | {"text": "Hallo?"})).json()["id"])

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
-from router import engine, indexing, service
+from router import indexing, planning
 from router.assign import Demand
 from router.service import Router
 from shared.bus import Record
@@ -117,7 +117,7 @@ async def test_building_the_index_gives_the_event_loop_turns(
     other.cancel()
     assert router.state.indexed is not None
     assert router.state.indexed[0] == version
-    shapes = {(d.queue, d.channel, frozenset(d.required_skills.items())) for d in engine.demands(
+    shapes = {(d.queue, d.channel, frozenset(d.required_skills.items())) for d in planning.demands(
         router.state.ruleset, router.state.policies)}  # fmt: skip
     assert len(seen) == len(shapes)
     assert all(later > earlier for earlier, later in itertools.pairwise(seen)), seen
@@ -127,13 +127,13 @@ async def test_an_index_build_that_fails_is_tried_again_by_the_next_refresh(
     client: httpx.AsyncClient, router: Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     version = await publish_skilled_refunds(client)
-    build = service.build_index
+    build = indexing.build_index
 
     async def fails_once(*args: Any) -> int:
-        monkeypatch.setattr(service, "build_index", build)
+        monkeypatch.setattr(indexing, "build_index", build)
         raise MemoryError("the build ran out of memory")
 
-    monkeypatch.setattr(service, "build_index", fails_once)
+    monkeypatch.setattr(indexing, "build_index", fails_once)
     with pytest.raises(MemoryError):
         await router.refresh()
     await router.refresh()

@@ -11,7 +11,6 @@ import pytest
 from fastapi import FastAPI
 
 from router import service
-from router.dispatch import Dispatcher
 from shared.bus import Record
 from shared.errors import BusUnavailable
 from shared.settings import Settings
@@ -71,10 +70,10 @@ async def test_the_consume_loop_outlives_a_failed_batch_whose_rewind_fails_too(
 async def test_a_router_process_stops_with_status_1_when_a_loop_ends_on_its_own(
     gateway: FastAPI, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(self: Dispatcher, stopping: asyncio.Event) -> None:
+    async def broken(self: service.Router) -> None:
         raise RuntimeError("a bug the loop did not absorb")
 
-    monkeypatch.setattr(Dispatcher, "run", broken)
+    monkeypatch.setattr(service.Router, "_dispatch_loop", broken)
     assert await asyncio.wait_for(serve_router(settings, asyncio.Event()), 30) == 1
 
 

@@ -8,7 +8,7 @@ offer expiry and shift ends must each happen exactly once, with exactly one even
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from router.service import Router
 from shared.db.migrate import upgrade_async
 from shared.db.models import Agent, AgentCapacity, Assignment, Conversation, Queue, SlaPolicyRow
 from shared.db.session import create_engine, session_factory
+from shared.events import RoutedEvent
 from shared.ids import new_id
 from shared.settings import Settings
 from switchboard.bootstrap import make_bus, shared_classifier
@@ -52,7 +53,7 @@ class Pair:
     async def tick_together(self, rounds: int = 3) -> None:
         """Both dispatchers tick at once, ``rounds`` times."""
         for _ in range(rounds):
-            await asyncio.gather(*(r.dispatcher.tick() for r in self.routers))
+            await asyncio.gather(*(r.tick() for r in self.routers))
 
     def count(self, kind: str) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -63,9 +64,9 @@ class Pair:
         return counts
 
 
-def recording(announce: Callable[[list[dict[str, Any]]], Awaitable[None]], into: list[dict[str, Any]]) -> Any:
-    async def announce_and_record(events: list[dict[str, Any]]) -> None:
-        into.extend(events)
+def recording(announce: Callable[[Sequence[RoutedEvent]], Awaitable[None]], into: list[dict[str, Any]]) -> Any:
+    async def announce_and_record(events: Sequence[RoutedEvent]) -> None:
+        into.extend(e.model_dump(mode="json", by_alias=True) for e in events)
         await announce(events)
 
     return announce_and_record

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from router import engine
+from router import planning
 from router.assign import STRATEGIES, AgentPool, QueuePolicy, Selection, Strategy
 from router.classify import load_classifier
 from router.classify.train import load_records
@@ -97,10 +97,10 @@ def bench(rules: int, agents: int, strategy: Strategy = "least_loaded") -> Cell:
         pool.upsert(make_agent(rng, n))
     started = time.perf_counter()
     policies = {q: QueuePolicy(name=q, strategy=strategy) for q in QUEUES}
-    engine.prepare(pool, compiled, policies)  # what the router does after loading the pool and on a new ruleset
+    planning.prepare(pool, compiled, policies)  # what the router does after loading the pool and on a new ruleset
     prepare_ms = (time.perf_counter() - started) * 1000
     inputs = [message(rng, n) for n in range(DECISIONS)]
-    customer = engine.Customer(known=True, tier="standard", address="x")
+    customer = planning.Customer(known=True, tier="standard", address="x")
     held: list[tuple[str, str]] = []
 
     def take(selection: Selection, channel: str, n: int) -> None:
@@ -114,7 +114,7 @@ def bench(rules: int, agents: int, strategy: Strategy = "least_loaded") -> Cell:
             pool.adjust_load(agent_id, held_channel, -1, now)
 
     for n, (msg, classified) in enumerate(inputs[:WARMUP]):
-        plan = engine.plan(msg, classified, customer, compiled, preferred_agent=None, now=NOW)
+        plan = planning.plan(msg, classified, customer, compiled, preferred_agent=None, now=NOW)
         take(pool.select(plan.item, strategy=strategy, now=NOW), msg.channel, n)
     gc.collect()
     gc.freeze()
@@ -125,7 +125,7 @@ def bench(rules: int, agents: int, strategy: Strategy = "least_loaded") -> Cell:
     for n, (msg, classified) in enumerate(inputs, start=WARMUP):
         now = NOW + timedelta(seconds=n)
         t0, c0 = time.perf_counter_ns(), time.thread_time_ns()
-        plan = engine.plan(msg, classified, customer, compiled, preferred_agent=None, now=now)
+        plan = planning.plan(msg, classified, customer, compiled, preferred_agent=None, now=now)
         plan.selection = pool.select(plan.item, strategy=strategy, now=now)
         samples.append((time.perf_counter_ns() - t0) / 1000)
         cpu.append((time.thread_time_ns() - c0) / 1000)
@@ -152,7 +152,7 @@ def rebuild(rules: int, agents: int) -> tuple[float, float]:
     for n in range(agents):
         pool.upsert(make_agent(rng, n))
     policies = {q: QueuePolicy(name=q, strategy="least_loaded") for q in QUEUES}
-    engine.prepare(pool, compile_ruleset(ruleset(rules), version=1), policies)
+    planning.prepare(pool, compile_ruleset(ruleset(rules), version=1), policies)
     gc.collect()
     gc.freeze()
     changed = ruleset(rules).model_dump()
@@ -217,7 +217,7 @@ def one_router(rules: int, agents: int) -> float:
     pool = AgentPool()
     for n in range(agents):
         pool.upsert(make_agent(rng, n))
-    engine.prepare(pool, compiled, {q: QueuePolicy(name=q) for q in QUEUES})
+    planning.prepare(pool, compiled, {q: QueuePolicy(name=q) for q in QUEUES})
     classifier = load_classifier()
     for record in load_records(Path(__file__).resolve().parents[1] / "data/classify"):
         classifier.classify(text=record["text"], subject=record["subject"] or None, channel=record["channel"])

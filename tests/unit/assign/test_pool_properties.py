@@ -19,6 +19,7 @@ LANGS = ["en", "da", "de"]
 SKILLS = ["refunds", "billing", "tech"]
 
 moments = st.integers(0, 600).map(lambda m: T0 + timedelta(minutes=m))
+LATEST = T0 + timedelta(minutes=601)
 agents = st.builds(
     AgentState,
     id=st.sampled_from(IDS),
@@ -37,7 +38,7 @@ items = st.builds(
     conversation_id=st.just("c"),
     channel=st.sampled_from(CHANNELS),
     queue=st.sampled_from(QUEUES),
-    language=st.just("en"),
+    language=st.sampled_from([*LANGS, "fr", "und"]),
     required_skills=st.just({}) | st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 3), max_size=2),
     required_languages=st.just(frozenset()) | st.frozensets(st.sampled_from(LANGS), max_size=2),
     priority=st.integers(1, 5),
@@ -97,6 +98,8 @@ def naive_select(pool: AgentPool, item: WorkItem, strategy: Strategy) -> str | N
     if preferred is not None and may_take(preferred, item):
         return preferred.id
     fitting = [a for a in states if may_take(a, item)]
+    if not item.required_languages and any(item.language in a.languages for a in fitting):
+        fitting = [a for a in fitting if item.language in a.languages]
     return min(fitting, key=lambda a: naive_rank(a, item, strategy)).id if fitting else None
 
 
@@ -105,7 +108,7 @@ class Run:
     """Replays operations on a pool, checking every selection."""
 
     pool: AgentPool
-    now: datetime = T0
+    now: datetime = LATEST  # the clock starts after every generated moment: it never runs backwards
 
     def apply(self, op: tuple[object, ...]) -> None:
         self.now += timedelta(seconds=7)

@@ -87,6 +87,54 @@ def test_required_language_and_skill_must_both_be_met() -> None:
     assert selection.agent_id == "cat"
 
 
+def test_speaker_of_the_message_language_goes_first_when_no_rule_requires_it() -> None:
+    pool = pool_of(agent("ann", languages=("da", "en")), agent("wei", languages=("zh", "en"), load={"chat": 1}))
+    selection = pool.select(item(language="zh"), strategy="least_loaded", now=NOW)
+    assert selection.agent_id == "wei"
+    assert selection.reason == "best fitting agent by least_loaded, speaks zh"
+
+
+def test_language_is_relaxed_with_the_reason_when_no_speaker_is_free() -> None:
+    pool = pool_of(agent("ann", languages=("da", "en")), agent("wei", languages=("zh", "en"), presence="busy"))
+    selection = pool.select(item(language="zh"), strategy="least_loaded", now=NOW)
+    assert selection.agent_id == "ann"
+    assert "language zh relaxed: no available agent in queue support" in selection.reason
+
+
+def test_language_is_relaxed_when_no_speaker_serves_the_queue_or_has_the_skill() -> None:
+    pool = pool_of(
+        agent("ann", languages=("en",), skills={"refunds": 3}, queues=("returns",)),
+        agent("wei", languages=("zh", "en"), skills={"refunds": 1}, queues=("returns",)),
+    )
+    selection = pool.select(
+        item(language="zh", queue="returns", skills={"refunds": 2}), strategy="round_robin", now=NOW
+    )
+    assert selection.agent_id == "ann"
+    assert selection.reason.endswith(
+        "language zh relaxed: no agent in queue returns with free chat capacity and language zh and skill refunds>=2"
+    )
+
+
+def test_speaking_the_language_outranks_a_better_skill_fit() -> None:
+    pool = pool_of(
+        agent("ann", languages=("en",), skills={"billing": 5}), agent("ayse", languages=("tr",), skills={"billing": 1})
+    )
+    assert pool.select(item(language="tr", skills={"billing": 1}), strategy="least_loaded", now=NOW).agent_id == "ayse"
+
+
+def test_required_language_is_never_relaxed() -> None:
+    pool = pool_of(agent("ann", languages=("en",)), agent("ola", languages=("nb",), presence="away"))
+    selection = pool.select(item(languages=("nb",)), strategy="least_loaded", now=NOW)
+    assert selection.agent_id is None
+    assert "relaxed" not in selection.reason
+
+
+def test_undetermined_language_prefers_nobody() -> None:
+    pool = pool_of(agent("bob", languages=("zh",)), agent("ann", languages=("en",)))
+    selection = pool.select(item(language="und"), strategy="least_loaded", now=NOW)
+    assert (selection.agent_id, selection.reason) == ("ann", "best fitting agent by least_loaded")
+
+
 def test_nobody_fitting_explains_what_was_needed() -> None:
     pool = pool_of(agent("ann", languages=("en",), skills={"refunds": 1}))
     selection = pool.select(item(languages=("da",), skills={"refunds": 3}), strategy="least_loaded", now=NOW)

@@ -37,7 +37,7 @@ def test_as_dict_is_json_ready(classifier: DefaultClassifier) -> None:
     data = json.loads(json.dumps(result.as_dict()))
     assert data["intent"] in INTENTS
     assert data["entities"]["order_numbers"] == ["12345"]
-    assert set(data["entities"]) == {"order_numbers", "amounts", "emails", "phones"}
+    assert set(data["entities"]) == {"order_numbers", "amounts", "emails", "phones", "dates"}
 
 
 def test_intent_scores_are_top_three_and_include_winner(classifier: DefaultClassifier) -> None:

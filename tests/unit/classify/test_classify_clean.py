@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from router.classify import clean_text
+from router.classify.clean import customer_text, strip_letterhead
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,27 @@ def test_single_line_text_is_only_trimmed() -> None:
 
 def test_windows_line_endings_are_normalized() -> None:
     assert clean_text("Hello\r\nplease help\r\n\r\nSent from my iPhone") == "Hello\nplease help"
+
+
+FAX = (
+    "NORDIC SUPPLY\nVestergade 12, 8000 Aarhus\nTlf. 86 12 34 56  Fax 86 12 34 57\nTIL: Kundeservice    Sider: 1\n"
+    "03.06.2024\n\nHej,\n\nJeg vil gerne returnere stolen, den er i stykker.\n\nVenlig hilsen\nLars"
+)
+
+
+def test_fax_letterhead_and_cover_sheet_are_dropped() -> None:
+    assert customer_text(FAX, "fax") == "Hej,\n\nJeg vil gerne returnere stolen, den er i stykker."
+
+
+def test_letterhead_is_only_stripped_from_faxes() -> None:
+    text = "Tel 0113 496 0000\n\nMy order never arrived."
+    assert customer_text(text, "email") == text
+
+
+def test_a_fax_that_is_all_letterhead_is_kept_whole() -> None:
+    assert strip_letterhead("FAX +49 301234  P.01/01\nTo: Service") == "FAX +49 301234  P.01/01\nTo: Service"
+
+
+def test_a_fax_without_letterhead_keeps_its_first_line() -> None:
+    text = "Please cancel my order 88123, I ordered it twice by mistake.\n\nRegards,\nAnna"
+    assert customer_text(text, "fax") == "Please cancel my order 88123, I ordered it twice by mistake."

@@ -129,3 +129,80 @@ def test_cues_name_categories_not_message_text(classifier: DefaultClassifier) ->
         "all_caps",
     }
     assert set(result.urgency_cues) <= allowed
+
+
+DEADLINES = [
+    "The gift has to be there by Friday",
+    "Gaven skal være fremme inden fredag",
+    "Det må komme innen fredag",
+    "Det måste komma innan fredag",
+    "Das Geschenk muss bis Freitag da sein",
+    "Le cadeau doit arriver avant vendredi",
+    "El regalo tiene que llegar antes del viernes",
+    "礼物必须周五前到",
+    "Kailangan dumating bago mag-Biyernes",
+    "Hediye cumaya kadar yetişmeli",
+]
+
+
+@pytest.mark.parametrize("text", DEADLINES)
+def test_a_deadline_day_raises_urgency(classifier: DefaultClassifier, text: str) -> None:
+    assert classifier.classify(text=text).urgency == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det er fire gange nu jeg skriver",
+        "Tak for det hurtige svar",
+        "Jeg har prøvd fire ganger",
+        "Where is your head office? I'm a journalist.",
+        "Ist das die richtige Adresse für Presseanfragen?",
+        "Rien d'urgent, je voulais juste savoir quand l'étagère arrive.",
+    ],
+)
+def test_words_that_only_look_like_alarms_do_not_raise_urgency(classifier: DefaultClassifier, text: str) -> None:
+    assert classifier.classify(text=text).urgency in {"low", "normal"}
+
+
+def test_a_shouted_now_is_time_pressure(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="Cancel it NOW before it ships")
+    assert "time_pressure" in result.urgency_cues
+
+
+def test_repeat_contact_and_asking_for_a_manager_are_high_and_negative(classifier: DefaultClassifier) -> None:
+    text = "I've emailed five times about this. I want to speak to a manager, not a bot."
+    result = classifier.classify(text=text)
+    assert (result.urgency, result.sentiment) == ("high", "negative")
+
+
+def test_polite_words_do_not_make_an_angry_message_positive(classifier: DefaultClassifier) -> None:
+    result = classifier.classify(text="Thank you for nothing. Thanks a lot. This is unacceptable.")
+    assert result.sentiment == "negative"
+
+
+def test_a_shop_that_cannot_take_payments_is_urgent_business(classifier: DefaultClassifier) -> None:
+    text = "Our card terminal shows offline and we can't take payments in the shop."
+    assert classifier.classify(text=text).urgency in {"high", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My account was hacked and someone ordered with my card",
+        "Min konto er blevet hacket",
+        "Mein Konto wurde gehackt",
+        "My insulin still hasn't arrived",
+        "I got a letter from a debt collector about an invoice I paid",
+        "Der kommer gnister fra stikket",
+    ],
+)
+def test_fraud_medicine_debt_collection_and_sparks_raise_urgency(classifier: DefaultClassifier, text: str) -> None:
+    assert classifier.classify(text=text).urgency in {"high", "urgent"}
+
+
+def test_out_of_office_until_monday_is_not_a_deadline(classifier: DefaultClassifier) -> None:
+    assert (
+        classifier.classify(text="I am out of the office until Monday with limited access to email.").urgency
+        == "normal"
+    )

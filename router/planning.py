@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from router.assign import (
     CHANNELS,
@@ -20,9 +19,8 @@ from router.assign import (
     route_for_hours,
 )
 from router.rules import CompiledRuleset, RuleDecision, facts_from
+from shared.events import Outcome
 from shared.schema import InboundMessage
-
-Outcome = Literal["assigned", "queued", "sticky"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,19 +176,26 @@ def select(pool: AgentPool, item: WorkItem, policies: Mapping[str, QueuePolicy],
     return pool.select(item, strategy=strategy, now=now)
 
 
-def trace(plan_: Plan | None, classified: Mapping[str, object], outcome: Outcome, note: str) -> dict[str, object]:
+def trace(planned: Plan | None, classified: Mapping[str, object], outcome: Outcome, note: str) -> dict[str, object]:
     """The stored decision trace: classifier outputs, ruleset version and rules tried, candidates."""
     out: dict[str, object] = {"outcome": outcome, "note": note, "classification": dict(classified)}
-    if plan_ is not None:
-        out["rules"] = plan_.rule.trace()
-        out["queue"] = {"name": plan_.queue, "after_hours_from": plan_.after_hours_from, "sla_policy": plan_.sla_policy}
-        if plan_.selection is not None:
+    if planned is not None:
+        out["rules"] = planned.rule.trace()
+        out["queue"] = {
+            "name": planned.queue,
+            "after_hours_from": planned.after_hours_from,
+            "sla_policy": planned.sla_policy,
+        }
+        if planned.selection is not None:
             out["assignment"] = {
-                "reason": plan_.selection.reason,
-                "examined": plan_.selection.examined,
+                "reason": planned.selection.reason,
+                "examined": planned.selection.examined,
                 "candidates": [
                     {"agent_id": c.agent_id, "outcome": c.outcome, "reason": c.reason}
-                    for c in plan_.selection.candidates
+                    for c in planned.selection.candidates
                 ],
             }
     return out
+
+
+__all__ = ["Customer", "Outcome", "Plan", "demands", "facts", "plan", "prepare", "select", "trace"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from router import engine
+from router import planning
 from router.assign import AgentPool, AgentState, BusinessHours, QueuePolicy
 from router.rules import compile_ruleset
 from shared.schema import InboundMessage, Sender
@@ -44,7 +44,7 @@ def _message(channel: str) -> InboundMessage:
 
 
 def test_demands_cover_every_action_queue_after_hours_and_channel() -> None:
-    demands = engine.demands(RULES, POLICIES)
+    demands = planning.demands(RULES, POLICIES)
     shapes = {(d.queue, d.channel, tuple(d.required_skills.items()), d.strategy) for d in demands}
     assert ("returns", "chat", (("refunds", 2),), "least_loaded") in shapes
     assert ("overnight", "sms", (), "round_robin") in shapes
@@ -54,15 +54,15 @@ def test_demands_cover_every_action_queue_after_hours_and_channel() -> None:
 def test_a_prepared_pool_routes_without_index_misses_even_for_agents_added_later() -> None:
     pool = AgentPool()
     pool.upsert(_agent("ann", frozenset({"returns"}), {"refunds": 3}))
-    engine.prepare(pool, RULES, POLICIES)
+    planning.prepare(pool, RULES, POLICIES)
     pool.upsert(_agent("bob", frozenset(), {"refunds": 2}))
-    customer = engine.Customer()
+    customer = planning.Customer()
     for intent in ("refund_return", "billing", "other"):
         for channel in ("email", "chat", "sms"):
             classified = {"intent": intent, "intent_confidence": 0.9, "language": "da"}
-            plan = engine.plan(_message(channel), classified, customer, RULES, preferred_agent=None, now=NOW)
-            plan.selection = engine.select(pool, plan.item, POLICIES, NOW)
-            trace = engine.trace(plan, classified, "assigned", "")
+            plan = planning.plan(_message(channel), classified, customer, RULES, preferred_agent=None, now=NOW)
+            plan.selection = planning.select(pool, plan.item, POLICIES, NOW)
+            trace = planning.trace(plan, classified, "assigned", "")
             assignment = trace["assignment"]
             assert isinstance(assignment, dict)
             assert assignment["examined"] == plan.selection.examined
@@ -73,15 +73,15 @@ def test_a_new_rulesets_index_replaces_the_old_ones_and_old_shapes_are_built_aga
     """Memory follows the active ruleset; work still waiting in an old rule's shape is placed all the same."""
     pool = AgentPool()
     pool.upsert(_agent("ann", frozenset({"returns"}), {"refunds": 3}))
-    engine.prepare(pool, RULES, POLICIES)
-    old_shape = engine.plan(
+    planning.prepare(pool, RULES, POLICIES)
+    old_shape = planning.plan(
         _message("email"), {"intent": "refund_return", "intent_confidence": 0.9, "language": "da"},
-        engine.Customer(), RULES, preferred_agent=None, now=NOW,
+        planning.Customer(), RULES, preferred_agent=None, now=NOW,
     ).item  # fmt: skip
     assert pool.select(old_shape, strategy="least_loaded", now=NOW).agent_id == "ann"
     assert pool.misses == 0
 
-    engine.prepare(pool, compile_ruleset({"defaults": {"queue": "general"}}, version=2), POLICIES)
+    planning.prepare(pool, compile_ruleset({"defaults": {"queue": "general"}}, version=2), POLICIES)
     assert pool.select(old_shape, strategy="least_loaded", now=NOW).agent_id == "ann"
     rebuilt = pool.misses
     assert rebuilt > 0, "the old rule's segment was dropped with its ruleset and built again"
