@@ -7,7 +7,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from gateway import problems
+from gateway import contract, docs, problems
+from gateway.access import AccessLog
 from gateway.deps import GatewayDeps
 from gateway.routes import agents, assignments, config, health, keys, messages, metrics, queues, rulesets
 from shared.settings import Settings
@@ -40,9 +41,15 @@ def create_app(
         version="1",
         summary="Routes every customer message to the right person.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
+    docs.install(app)
+    contract.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits)
+    app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
+    app.add_middleware(AccessLog)  # outermost: every answer, refusals included, gets its headers and log line
     for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):
         app.include_router(module.router)
     for extra in routers:

@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gateway.limits import LoginFailures, RequestLimits
 from gateway.ports import RulesOps
 from shared.auth import Principal, Role, hash_token
 from shared.blobs import BlobStore
@@ -33,9 +35,15 @@ class GatewayDeps:
     rules: RulesOps
     blobs: BlobStore
     extra_ready: list[Callable[[], bool]] = field(default_factory=list)
+    limits: RequestLimits = field(init=False)
+    login_failures: LoginFailures = field(init=False)
     _keys: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
     _lookups: dict[str, asyncio.Future[Principal | None]] = field(default_factory=dict)
     _generation: int = 0
+
+    def __post_init__(self) -> None:
+        self.limits = RequestLimits(self.settings.rate_limits)
+        self.login_failures = LoginFailures(self.settings.auth_failures_per_minute)
 
     async def authenticate(self, token: str) -> Principal | None:
         """Find the principal for a bearer token; cached briefly so ingest does not hit the DB per call.
@@ -95,27 +103,46 @@ async def get_session(deps: DepsDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def principal_of(request: Request) -> Principal:
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An API key: `Authorization: Bearer <key>`. The scopes of an operation name the roles it admits.",
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def principal_of(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     """Authenticate ``Authorization: Bearer <key>``.
 
     A plain call from the role checks below rather than a dependency of theirs: every request pays for
     each dependency FastAPI resolves, and ingest is the hottest path there is.
     """
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = credentials.credentials.strip() if credentials is not None else ""
+    if not token:
         raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
-    principal = await deps_of(request).authenticate(token.strip())
+    deps = deps_of(request)
+    address = client_address(request)
+    deps.login_failures.check(address)
+    principal = await deps.authenticate(token)
     if principal is None:
+        deps.login_failures.failed(address)
+        request.state.auth_failed = True
         raise Unauthorized("the API key is not valid")
+    request.state.principal = principal
+    deps.limits.admit(principal)
     return principal
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (behind a proxy, uvicorn's --forwarded-allow-ips makes it the client's)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def require(*roles: Role) -> Callable[..., object]:
     """A dependency that admits only the given roles."""
 
-    async def check(request: Request) -> Principal:
-        principal = await principal_of(request)
+    async def check(request: Request, credentials: Credentials) -> Principal:
+        principal = await principal_of(request, credentials)
         if principal.role not in roles:
             raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
         return principal
@@ -123,16 +150,21 @@ def require(*roles: Role) -> Callable[..., object]:
     return check
 
 
-AdminDep = Annotated[Principal, Depends(require("admin"))]
-SupervisorDep = Annotated[Principal, Depends(require("admin", "supervisor"))]
-IngestDep = Annotated[Principal, Depends(require("integration", "admin"))]
+def _roles(*roles: Role) -> object:
+    """The role check as a security dependency: the OpenAPI document lists the roles as the bearer's scopes."""
+    return Security(require(*roles), scopes=list(roles))
 
 
-async def _agent(request: Request) -> Principal:
-    principal = await principal_of(request)
+AdminDep = Annotated[Principal, _roles("admin")]
+SupervisorDep = Annotated[Principal, _roles("admin", "supervisor")]
+IngestDep = Annotated[Principal, _roles("integration", "admin")]
+
+
+async def _agent(request: Request, credentials: Credentials) -> Principal:
+    principal = await principal_of(request, credentials)
     if principal.role != "agent" or principal.agent_id is None:
         raise Forbidden("this needs an agent's key")
     return principal
 
 
-AgentDep = Annotated[Principal, Depends(_agent)]
+AgentDep = Annotated[Principal, Security(_agent, scopes=["agent"])]

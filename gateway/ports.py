@@ -13,7 +13,14 @@ from shared.schema import InboundMessage
 class RulesOps(Protocol):
     """Validate, simulate and backtest ruleset documents without importing the router."""
 
-    def validate(self, document: Mapping[str, object], known_queues: Collection[str]) -> list[dict[str, object]]:
+    def validate(
+        self,
+        document: Mapping[str, object],
+        known_queues: Collection[str],
+        *,
+        known_sla_policies: Collection[str] | None = None,
+        known_skills: Collection[str] | None = None,
+    ) -> list[dict[str, object]]:
         """Every problem in the document (empty when it can be published)."""
         ...
 

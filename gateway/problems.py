@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import (
@@ -73,7 +74,22 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), code=f"http-{exc.status_code}")
+    response = problem(exc.status_code, str(exc.detail), str(exc.detail), code=f"http-{exc.status_code}")
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (the router names only the first route that matched)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:
@@ -99,6 +115,30 @@ def install(app: FastAPI) -> None:
     }
     for exc_type, handler in handlers.items():
         app.add_exception_handler(exc_type, handler)
+
+
+class HeaderLimit:
+    """Refuse requests with more than ``count`` header lines or ``size`` header bytes in all: 431.
+
+    The HTTP server bounds what it parses first (uvicorn's h11 buffer, set to the same size); this holds
+    whatever server runs the app, and bounds the count, which the servers do not.
+    """
+
+    def __init__(self, app: ASGIApp, *, size: int, count: int) -> None:
+        self.app, self.size, self.count = app, size, count
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = scope.get("headers", [])
+            if len(headers) > self.count or sum(len(k) + len(v) + 4 for k, v in headers) > self.size:
+                detail = f"at most {self.count} headers and {self.size} bytes of them"
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1009})
+                    return
+                response = problem(431, "Request headers too large", detail, code="headers-too-large")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from gateway import problems
+from gateway.access import AccessLog
 from gateway.deps import GatewayDeps, SupervisorDep
 from shared.metrics import exposition
 
@@ -18,6 +19,7 @@ def create_process_app(deps: GatewayDeps, alive: Callable[[], bool], *, title: s
     """``GET /healthz`` (503 once ``alive`` says no) and ``GET /metrics`` (supervisor, admin)."""
     app = FastAPI(title=title, openapi_url=None, docs_url=None, redoc_url=None)
     problems.install(app)
+    app.add_middleware(AccessLog)
     app.state.deps = deps
 
     @app.get("/healthz")

@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, ParamSpec, TypeVar, get_args
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from shared.auth import Role
 from shared.errors import InvalidRequest
@@ -50,8 +60,77 @@ def _refused_as_value_error(build: Callable[P, T], *args: P.args, **kwargs: P.kw
         raise ValueError(exc.detail) from None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
+# The same rules in the OpenAPI document (ECMA-262 patterns), so a schema-valid string is an accepted one.
+_MULTILINE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+_SINGLE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+_VISIBLE_PATTERN = "[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+"""Something besides whitespace (Python's, which ``str.strip`` removes before ``minLength`` is checked)."""
+
+
+def _document_text_rules(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Add the control-character and not-blank rules to each plain string property of an input model."""
+    multiline: frozenset[str] = getattr(model, "_multiline", frozenset())
+    if not isinstance(multiline, frozenset):
+        multiline = frozenset(getattr(multiline, "default", frozenset()))
+    for name, prop in schema.get("properties", {}).items():
+        for variant in prop.get("anyOf", [prop]):
+            if variant.get("type") != "string" or "pattern" in variant or "format" in variant or "enum" in variant:
+                continue
+            variant["pattern"] = _MULTILINE_PATTERN if name in multiline else _SINGLE_LINE_PATTERN
+            if variant.get("minLength", 0) >= 1:
+                variant["allOf"] = [{"pattern": _VISIBLE_PATTERN}]
+
+
+_NUMERIC = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_only(value: object) -> object:
+    """Refuse numbers for instants: pydantic would read them as Unix times, the schema says ISO 8601."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMERIC.fullmatch(value)):
+        raise ValueError("ISO 8601 is needed, e.g. 2026-01-31 or 2026-01-31T12:00:00Z, not a number")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+"""An instant written as ISO 8601 (never a bare number)."""
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
+"""A calendar date written as ISO 8601 (never a bare number)."""
+
+
+_NUMBERS: frozenset[object] = frozenset({int, float})
+
+
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    """Every request body: no unknown fields, surrounding whitespace stripped, no control characters.
+
+    NUL and the other C0/C1 control characters are refused in every string (422), everywhere alike;
+    tab, newline and carriage return only where the field says it is multi-line (``_multiline``).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_text_rules)
+    _multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: object, info: ValidationInfo) -> object:
+        """JSON ``true`` is not the integer 1 the schema asks for (pydantic would take it as one)."""
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation in _NUMBERS or set(get_args(annotation)) & _NUMBERS:
+                raise ValueError("a number is needed, not a boolean")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                raise ValueError("control characters (such as NUL) are not allowed")
+            if info.field_name not in cls._multiline and _LINE_BREAKS.search(value):
+                raise ValueError("line breaks and tabs are not allowed in this field")
+        return value
 
 
 class SenderIn(_In):
@@ -68,14 +147,15 @@ class MessageIn(_In):
     sender: SenderIn
     recipient: str | None = Field(default=None, max_length=320)
     subject: str | None = Field(default=None, max_length=1000)
-    text: str = Field(max_length=MAX_TEXT)
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="Not empty or only whitespace.")
     external_id: str | None = Field(default=None, min_length=1, max_length=255)
     thread_id: str | None = Field(default=None, max_length=512)
-    received_at: datetime | None = Field(
+    received_at: IsoDateTime | None = Field(
         default=None,
         description=f"When the customer sent it, with a time zone: from {EARLIEST:%Y-%m-%d} to now"
         f" (up to {MAX_CLOCK_SKEW.seconds // 60} minutes ahead, for a fast clock); default: now.",
     )
+    _multiline: ClassVar[frozenset[str]] = frozenset({"text", "subject"})
 
     @field_validator("received_at")
     @classmethod
@@ -93,6 +173,7 @@ def _query_instant(value: datetime) -> datetime:
 
 Instant = Annotated[
     datetime,
+    BeforeValidator(_iso_only),
     AfterValidator(_query_instant),
     Field(description=f"An instant from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} (UTC when no zone is given)."),
 ]
@@ -129,8 +210,8 @@ def _check_capacity(value: dict[Channel, int]) -> dict[Channel, int]:
 
 
 Languages = Annotated[list[str], Field(max_length=50), AfterValidator(_check_languages)]
-Skills = Annotated[dict[str, int], Field(max_length=100), AfterValidator(_check_skills)]
-Capacity = Annotated[dict[Channel, int], AfterValidator(_check_capacity)]
+Skills = Annotated[dict[str, StrictInt], Field(max_length=100), AfterValidator(_check_skills)]
+Capacity = Annotated[dict[Channel, StrictInt], AfterValidator(_check_capacity)]
 QueueNames = Annotated[list[str], Field(max_length=100)]
 
 
@@ -146,7 +227,7 @@ class HoursIn(_In):
     weekly: dict[Weekday, Annotated[list[Shift], Field(max_length=MAX_SHIFTS_PER_DAY)]] = Field(
         examples=[{"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}]
     )
-    holidays: list[date] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
+    holidays: list[IsoDate] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
 
     @model_validator(mode="after")
     def _valid_hours(self) -> HoursIn:
@@ -363,3 +444,165 @@ class TransferIn(_In):
     queue: str | None = None
     agent_id: str | None = None
     reason: str | None = Field(default=None, max_length=500)
+
+
+class Health(BaseModel):
+    """The process is alive."""
+
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Whether the database, the bus and this process's router answer."""
+
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, bool]
+
+
+class PresenceOut(BaseModel):
+    """The presence now, and how many un-accepted offers went back to their queues."""
+
+    status: Presence
+    requeued: int
+
+
+class ApiKeyOut(BaseModel):
+    """A key without its secret."""
+
+    id: str
+    prefix: str
+    role: Role
+    agent_id: str | None
+    name: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class RulesetSummary(BaseModel):
+    """One ruleset version: its state, who made it and when."""
+
+    version: int
+    status: Literal["draft", "published"]
+    active: bool
+    note: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class RulesetOut(RulesetSummary):
+    """One version with its document."""
+
+    document: dict[str, Any]
+
+
+class ActivationOut(BaseModel):
+    """A publish or a rollback."""
+
+    version: int
+    action: Literal["publish", "rollback"]
+    actor: str
+    at: datetime
+
+
+class RulesetHistory(BaseModel):
+    """Every version and the latest activations."""
+
+    active_version: int | None
+    versions: list[RulesetSummary]
+    activations: list[ActivationOut]
+
+
+class RuleProblem(BaseModel):
+    """One problem in a ruleset: of the document's structure, or of one rule (with its position)."""
+
+    kind: Literal["document", "rule"]
+    rule_id: str | None
+    message: str
+    line: int | None
+    column: int | None
+    field: str | None
+    location: list[str | int] | None = None
+
+
+class DraftSaved(BaseModel):
+    """A saved draft and the problems it still has (a draft may have some; publishing needs none)."""
+
+    version: int
+    status: Literal["draft"]
+    valid: bool
+    errors: list[RuleProblem]
+
+
+class ValidationOut(BaseModel):
+    """Whether a document can be published, and every problem in it."""
+
+    version: int | None = None
+    valid: bool
+    errors: list[RuleProblem]
+
+
+class SimulationOut(BaseModel):
+    """Where one message would go under a version, with the full decision trace."""
+
+    version: int
+    queue: str
+    priority: int
+    agent_id: str | None
+    trace: dict[str, Any]
+
+
+class BacktestWindow(BaseModel):
+    """The replayed window (ISO 8601)."""
+
+    since: str
+    until: str
+
+
+class QueueCount(BaseModel):
+    """Messages per queue under the active ruleset and under the draft."""
+
+    queue: str
+    active: int
+    draft: int
+    change: int
+
+
+class Move(BaseModel):
+    """A message that would go elsewhere under the draft."""
+
+    message_id: str
+    conversation_id: str
+    from_: str | None = Field(alias="from")
+    to: str
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class BacktestOut(BaseModel):
+    """Stored messages replayed under the active ruleset and a draft."""
+
+    window: BacktestWindow
+    messages: int
+    active_version: int | None
+    draft_version: int
+    per_queue: list[QueueCount]
+    moved: int
+    moves: list[Move]
+
+
+class Activated(BaseModel):
+    """The version every router now uses."""
+
+    version: int
+    active: Literal[True]
+    action: Literal["publish", "rollback"]
+
+
+class ContactOut(BaseModel):
+    """A known customer as stored (addresses normalized), with the other addresses that are theirs."""
+
+    address: str
+    tier: str
+    name: str | None
+    identities: list[str]

@@ -14,6 +14,7 @@ from router import planning, store
 from router.assign import AgentPool
 from router.classify import Classifier
 from router.rules import RulesetDocument, compile_ruleset, validate_ruleset
+from router.rules.validate import KnownNames, salvaged_rule_errors
 from shared.db.models import Message
 from shared.schema import InboundMessage
 
@@ -27,12 +28,23 @@ class RulesOperations:
         self.classifier = classifier
         self.sessions = sessions
 
-    def validate(self, document: Mapping[str, object], known_queues: Collection[str]) -> list[dict[str, object]]:
-        """Document errors (kind ``document``) or rule errors with positions (kind ``rule``)."""
+    def validate(
+        self,
+        document: Mapping[str, object],
+        known_queues: Collection[str],
+        *,
+        known_sla_policies: Collection[str] | None = None,
+        known_skills: Collection[str] | None = None,
+    ) -> list[dict[str, object]]:
+        """Every error: document errors (kind ``document``) and rule errors with positions (kind ``rule``).
+
+        Rules that parse are checked even when the document as a whole does not.
+        """
+        known = KnownNames(queues=known_queues, sla_policies=known_sla_policies, skills=known_skills)
         try:
             parsed = RulesetDocument.model_validate(document)
         except ValidationError as exc:
-            return [
+            structural: list[dict[str, object]] = [
                 {
                     "kind": "document",
                     "rule_id": None,
@@ -44,7 +56,8 @@ class RulesOperations:
                 }
                 for e in exc.errors()
             ]
-        return [{"kind": "rule", **e.to_dict()} for e in validate_ruleset(parsed, known_queues=known_queues)]
+            return structural + [{"kind": "rule", **e.to_dict()} for e in salvaged_rule_errors(document, known)]
+        return [{"kind": "rule", **e.to_dict()} for e in validate_ruleset(parsed, known=known)]
 
     async def simulate(
         self, document: Mapping[str, object], version: int, message: InboundMessage

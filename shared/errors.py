@@ -34,6 +34,12 @@ class InvalidRequest(SwitchboardError):
     code = "invalid-request"
 
 
+class IdempotencyKeyReused(InvalidRequest):
+    """An Idempotency-Key (or provider external_id) already named a request with a different body."""
+
+    code = "idempotency-key-reused"
+
+
 class Unauthorized(SwitchboardError):
     """No key, or a key that is not valid."""
 

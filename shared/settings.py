@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import math
 import os
 import socket
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.auth import Role
 from shared.topics import Topics
 
 BusKind = Literal["embedded", "kafka"]
 
 DEFAULT_DB_PATH = Path("var") / "switchboard.db"
+DEFAULT_RATE_LIMITS: dict[Role, tuple[float, int]] = {
+    "integration": (1000.0, 2000),
+    "admin": (200.0, 1000),
+    "supervisor": (50.0, 200),
+    "agent": (20.0, 100),
+}
+"""Requests per second and burst, per API key of each role."""
+MIN_ADMIN_KEY_BITS = 48.0
+"""Length times per-character Shannon entropy: a random 16-character hex key has about 55."""
 INSECURE_KEYS = frozenset({"changeme", "admin", "secret", "password", "test"})
 
 
@@ -36,12 +48,23 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = None
     seed_demo: bool = True
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    """Request headers over this many bytes in all get 431."""
+    max_header_count: int = Field(default=64, ge=8, le=1000)
+    """Requests with more header lines than this get 431."""
+    rate_limits: dict[Role, tuple[float, int]] = Field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    """Per API key, by role: (requests per second, burst). Per gateway process."""
+    auth_failures_per_minute: int = Field(default=30, ge=1)
+    """Failed authentications one client address may make per minute before it gets 429 (per process)."""
     log_level: str = "INFO"
     router_batch_size: int = Field(default=256, ge=1)
     router_poll_seconds: float = Field(default=0.05, gt=0)
     away_grace_seconds: int = Field(default=300, ge=0)
     sticky_window_seconds: int = Field(default=7 * 24 * 3600, ge=0)
     ingest_flush_max: int = Field(default=512, ge=1)
+    spool_dir: Path = Path("var") / "spool"
+    """With Kafka: where records the broker did not acknowledge within 2 s wait (fsynced), forwarded in order.
+    Give each gateway a persistent volume here; a process forwards the files of dead ones it finds."""
     instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     languages: tuple[str, ...] = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
 
@@ -96,13 +119,26 @@ class Settings(BaseSettings):
         """Refuse insecure admin keys and infer the bus from the Kafka bootstrap address."""
         if self.admin_key is not None:
             key = self.admin_key.get_secret_value()
-            if len(key) < 16 or key.lower() in INSECURE_KEYS:
+            if len(key) < 16 or key.lower() in INSECURE_KEYS or key.lower().startswith("replace_me"):
                 raise ValueError("SWITCHBOARD_ADMIN_KEY must be at least 16 characters and not a default")
+            if key_entropy_bits(key) < MIN_ADMIN_KEY_BITS or len(set(key)) < 8:
+                raise ValueError(
+                    "SWITCHBOARD_ADMIN_KEY is too predictable (repeated characters or a short alphabet): "
+                    "use a random key, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+                )
         if self.bus is None:
             self.bus = "kafka" if self.kafka_bootstrap else "embedded"
         if self.bus == "kafka" and not self.kafka_bootstrap:
             raise ValueError("SWITCHBOARD_BUS=kafka needs SWITCHBOARD_KAFKA_BOOTSTRAP")
         return self
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _every_role(cls, value: dict[Role, tuple[float, int]]) -> dict[Role, tuple[float, int]]:
+        """Roles not given keep their default; rates and bursts are positive."""
+        if any(rate <= 0 or burst < 1 for rate, burst in value.values()):
+            raise ValueError("each rate limit is (requests per second > 0, burst >= 1)")
+        return DEFAULT_RATE_LIMITS | value
 
     @property
     def topics(self) -> Topics:
@@ -118,3 +154,13 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is an SQLite file (embedded mode)."""
         return self.database_url.startswith("sqlite")
+
+
+def key_entropy_bits(key: str) -> float:
+    """An estimate of a key's entropy: its length times the Shannon entropy of its characters.
+
+    ``aaaaaaaaaaaaaaaa`` has 0 bits, ``abababababababab`` 16; a 22-character URL-safe random key about 90.
+    """
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return per_char * len(key)

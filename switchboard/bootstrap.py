@@ -80,6 +80,7 @@ def make_bus(settings: Settings, engine: AsyncEngine) -> Bus:
     """The bus the settings ask for."""
     if settings.bus == "kafka":
         from shared.bus.kafka import KafkaBus
+        from shared.bus.spool import Spool
 
         assert settings.kafka_bootstrap is not None
         return KafkaBus(
@@ -87,6 +88,7 @@ def make_bus(settings: Settings, engine: AsyncEngine) -> Bus:
             topics=settings.topics,
             partitions=settings.kafka_partitions,
             client_id=settings.kafka_client_id,
+            spool=Spool(settings.spool_dir, settings.instance_id),
         )
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
 
@@ -96,7 +98,9 @@ def adapter_app(deps: AdapterDeps) -> FastAPI:
     and ``GET /healthz``."""
     app = FastAPI(title="Switchboard adapters", version="1", docs_url=None, redoc_url=None)
     problems.install(app)
-    app.add_middleware(problems.BodyLimit, limit=deps.settings.max_body_bytes, overrides=body_limits(deps.settings))
+    settings = deps.settings
+    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits(settings))
+    app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
     app.state.deps = deps
     for router in http_routers():
         app.include_router(router)

@@ -13,6 +13,7 @@ import uvloop
 
 from shared.logs import configure
 from shared.settings import Settings
+from switchboard.lock import AlreadyRunning, exclusive
 from switchboard.rules_cli import app as rules_app
 
 T = TypeVar("T")
@@ -40,7 +41,12 @@ def run() -> None:
 
     settings = _settings()
     configure(settings.log_level)
-    _run(serve(settings, with_router=True))
+    try:
+        with exclusive(settings):
+            _run(serve(settings, with_router=True))
+    except AlreadyRunning as exc:
+        typer.echo(f"refusing to start: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -36,6 +36,8 @@ def uvicorn_config(app: FastAPI, settings: Settings, port: int) -> uvicorn.Confi
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=10,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        server_header=False,
         ws_max_size=settings.chat_max_frame_bytes,
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from gateway import commands
 from gateway.deps import AdminDep, AgentDep, SessionDep, SupervisorDep
-from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Created, PresenceIn
+from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Created, PresenceIn, PresenceOut
 from shared.db.models import Agent, AgentCapacity, Assignment, AuditEvent, Queue
 from shared.errors import InvalidRequest, NotFound
 from shared.ids import new_id
@@ -55,11 +55,11 @@ async def list_agents(_: SupervisorDep, session: SessionDep) -> list[AgentOut]:
     return [_out(a, caps.get(a.id, [])) for a in agents]
 
 
-@router.put("/me/presence", status_code=200)
-async def set_presence(body: PresenceIn, principal: AgentDep, session: SessionDep) -> dict[str, object]:
+@router.put("/me/presence", status_code=200, response_model=PresenceOut)
+async def set_presence(body: PresenceIn, principal: AgentDep, session: SessionDep) -> PresenceOut:
     """Set your presence. Going away or offline hands back offers you have not accepted yet."""
     requeued = await commands.set_presence(session, principal, body.status, datetime.now(UTC))
-    return {"status": body.status, "requeued": requeued}
+    return PresenceOut(status=body.status, requeued=requeued)
 
 
 @router.get("/me/assignments", response_model=list[AssignmentOut])

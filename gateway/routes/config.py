@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, SessionDep, SupervisorDep
-from gateway.schemas import ContactIn, SlaPolicyIn
+from gateway.schemas import ContactIn, ContactOut, SlaPolicyIn
 from shared.db.models import CHAT_SESSION_IDENTITY, AuditEvent, Contact, ContactIdentity, SlaPolicyRow
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.normalize import AddressInvalid, normalize_address, normalize_identity
@@ -18,8 +19,26 @@ from shared.normalize import AddressInvalid, normalize_address, normalize_identi
 router = APIRouter(tags=["configuration"])
 
 
-@router.put("/v1/sla-policies/{name}")
-async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+class SlaPolicyOut(BaseModel):
+    """An SLA policy as stored: targets in seconds per priority (JSON object keys are strings)."""
+
+    name: str
+    first_response_s: dict[str, int]
+    resolution_s: dict[str, int]
+    warn_ratio: float
+
+
+def _policy(row: SlaPolicyRow) -> SlaPolicyOut:
+    return SlaPolicyOut(
+        name=row.name,
+        first_response_s={str(k): v for k, v in row.first_response_s.items()},
+        resolution_s={str(k): v for k, v in row.resolution_s.items()},
+        warn_ratio=row.warn_ratio,
+    )
+
+
+@router.put("/v1/sla-policies/{name}", response_model=SlaPolicyOut)
+async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, session: SessionDep) -> SlaPolicyOut:
     """Create or replace an SLA policy; open work keeps the deadlines it was given."""
     if body.name != name:
         raise InvalidRequest("the name in the body must match the path")
@@ -32,26 +51,17 @@ async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, sess
         AuditEvent(actor=principal.actor, action="sla_policy.put", subject=name, detail=body.model_dump(mode="json"))
     )
     await session.commit()
-    return body.model_dump(mode="json")
+    return _policy(row)
 
 
-@router.get("/v1/sla-policies")
-async def list_sla_policies(_: SupervisorDep, session: SessionDep) -> list[dict[str, object]]:
+@router.get("/v1/sla-policies", response_model=list[SlaPolicyOut])
+async def list_sla_policies(_: SupervisorDep, session: SessionDep) -> list[SlaPolicyOut]:
     """Every SLA policy."""
-    rows = await session.scalars(select(SlaPolicyRow).order_by(SlaPolicyRow.name))
-    return [
-        {
-            "name": r.name,
-            "first_response_s": r.first_response_s,
-            "resolution_s": r.resolution_s,
-            "warn_ratio": r.warn_ratio,
-        }
-        for r in rows
-    ]
+    return [_policy(r) for r in await session.scalars(select(SlaPolicyRow).order_by(SlaPolicyRow.name))]
 
 
-@router.put("/v1/contacts")
-async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+@router.put("/v1/contacts", response_model=ContactOut)
+async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep) -> ContactOut:
     """Record a known customer and their tier (e.g. `vip`); rules see it as `customer.tier`.
 
     `identities` are the customer's other addresses (phone numbers, email addresses): a message from any of
@@ -80,11 +90,11 @@ async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep)
     except IntegrityError:  # a concurrent request linked the same identity to another contact
         await session.rollback()
         raise Conflict("an identity already belongs to another contact") from None
-    return {"address": address, "tier": row.tier, "name": row.name, "identities": await _listed(session, address)}
+    return ContactOut(address=address, tier=row.tier, name=row.name, identities=await _listed(session, address))
 
 
-@router.get("/v1/contacts/{address}")
-async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+@router.get("/v1/contacts/{address}", response_model=ContactOut)
+async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> ContactOut:
     """The known contact an address belongs to (its own address or one of its identities), with its identities."""
     try:
         wanted = normalize_identity(address)[1]
@@ -95,7 +105,7 @@ async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> di
     if row is None:
         raise NotFound("no known contact has that address")
     identities = await _listed(session, row.address)
-    return {"address": row.address, "tier": row.tier, "name": row.name, "identities": identities}
+    return ContactOut(address=row.address, tier=row.tier, name=row.name, identities=identities)
 
 
 async def _listed(session: AsyncSession, contact: str) -> list[str]:

@@ -7,17 +7,22 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from gateway.deps import DepsDep
+from gateway.schemas import Health, Readiness
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
     """The process is alive."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Something it needs does not answer."}},
+)
 async def readyz(deps: DepsDep) -> JSONResponse:
     """The database and the bus answer, so messages can be accepted."""
     checks: dict[str, bool] = {}

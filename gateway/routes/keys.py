@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.deps import AdminDep, DepsDep, SessionDep
-from gateway.schemas import ApiKeyCreated, ApiKeyIn
+from gateway.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 from shared.auth import generate_key
 from shared.db.models import Agent, ApiKey, AuditEvent
-from shared.errors import InvalidRequest, NotFound
+from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"])
@@ -35,22 +36,18 @@ async def create_key(body: ApiKeyIn, principal: AdminDep, session: SessionDep) -
     return ApiKeyCreated(id=row.id, key=new.token, role=body.role)
 
 
-@router.get("")
-async def list_keys(_: AdminDep, session: SessionDep) -> list[dict[str, object]]:
+@router.get("", response_model=list[ApiKeyOut])
+async def list_keys(_: AdminDep, session: SessionDep) -> list[ApiKeyOut]:
     """Keys without their secrets."""
     rows = await session.scalars(select(ApiKey).order_by(ApiKey.created_at))
-    return [
-        {
-            "id": r.id,
-            "prefix": r.prefix,
-            "role": r.role,
-            "agent_id": r.agent_id,
-            "name": r.name,
-            "created_at": r.created_at,
-            "revoked_at": r.revoked_at,
-        }
-        for r in rows
-    ]
+    return [ApiKeyOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+async def _keep_an_admin(session: AsyncSession, revoking: str) -> None:
+    """Refuse to revoke the last active admin key: nobody could manage keys any more (409)."""
+    others = select(ApiKey.id).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None), ApiKey.id != revoking)
+    if (await session.scalars(others.limit(1).with_for_update())).first() is None:
+        raise Conflict("this is the last active admin key; create another admin key before revoking it")
 
 
 @router.delete("/{key_id}", status_code=204)
@@ -60,6 +57,8 @@ async def revoke_key(key_id: str, principal: AdminDep, session: SessionDep, deps
     if row is None:
         raise NotFound("no such key")
     if row.revoked_at is None:
+        if row.role == "admin":
+            await _keep_an_admin(session, key_id)
         row.revoked_at = datetime.now(UTC)
         session.add(AuditEvent(actor=principal.actor, action="api_key.revoke", subject=key_id))
         await session.commit()

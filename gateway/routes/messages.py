@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from gateway.deps import AdminDep, DepsDep, IngestDep, SessionDep
+from gateway.deps import AdminDep, DepsDep, GatewayDeps, IngestDep, SessionDep
 from gateway.schemas import Accepted, DecisionOut, Instant, MessageIn, MessageOut
-from shared.db.models import Decision, Message
-from shared.errors import InvalidRequest, NotFound
+from shared.auth import Principal
+from shared.db.models import Decision, IdempotencyRecord, Message
+from shared.errors import IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.ids import new_id
 from shared.ingest import publish_inbound
 from shared.normalize import (
@@ -57,12 +60,41 @@ async def post_message(
 ) -> Accepted:
     """Accept a customer message for routing. Answers 202 only once the message is durable.
 
-    With an `Idempotency-Key` header, a retried request names the same message and is routed once.
+    With an `Idempotency-Key` header, a retried request names the same message and is routed once; the
+    same key with a different body is refused (422). Without one, a repeated `external_id` from the same
+    key is the same message.
     """
-    message_id = idempotent_message_id(principal.key_id, idempotency_key) if idempotency_key else new_id()
+    if idempotency_key:
+        message_id = idempotent_message_id(principal.key_id, idempotency_key)
+        await _claim(deps, principal, f"key:{idempotency_key}", message_id, body)
+    elif body.external_id:
+        message_id = idempotent_message_id(f"{principal.key_id}:external", body.external_id)
+        await _claim(deps, principal, f"external:{body.external_id}", message_id, body)
+    else:
+        message_id = new_id()
     message = normalize(body, message_id=message_id)
     await publish_inbound(message, bus=deps.bus, settings=deps.settings)
     return Accepted(id=message.id, conversation_id=conversation_id(message.conversation_key))
+
+
+async def _claim(deps: GatewayDeps, principal: Principal, name: str, message_id: str, body: MessageIn) -> None:
+    """Record what ``name`` means for this key, or check that a retry carries the same body."""
+    digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    async with deps.sessions() as session:
+        row = await session.get(IdempotencyRecord, (principal.key_id, name))
+        if row is None:
+            session.add(
+                IdempotencyRecord(key_id=principal.key_id, name=name, message_id=message_id, body_sha256=digest)
+            )
+            try:
+                await session.commit()
+                return
+            except IntegrityError:  # a concurrent request with the same name got there first
+                await session.rollback()
+                row = await session.get(IdempotencyRecord, (principal.key_id, name))
+        if row is not None and row.body_sha256 != digest:
+            what = "Idempotency-Key" if name.startswith("key:") else "external_id"
+            raise IdempotencyKeyReused(f"this {what} was already used for a different message")
 
 
 @router.get("/{message_id}", response_model=MessageOut)

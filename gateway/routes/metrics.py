@@ -27,7 +27,11 @@ class _Snapshot:
         return self.families
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Prometheus text."}},
+)
 async def metrics(_: SupervisorDep, session: SessionDep) -> Response:
     """Prometheus text format. Counters are this process's (with several gateways or routers, sum them);
     the queue and agent gauges come from the database, so every gateway reports the same whole picture."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Response
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,14 +64,29 @@ async def queue_stats(session: AsyncSession) -> list[QueueOut]:
     return out
 
 
-@router.get("/{name}")
-async def get_queue(name: str, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+class QueueConfigOut(BaseModel):
+    """A queue's configuration as stored."""
+
+    name: str
+    description: str
+    strategy: str
+    offer_timeout_s: int
+    overflow_queue: str | None
+    overflow_after_s: int | None
+    after_hours_queue: str | None
+    hours: dict[str, Any] | None
+    aging_per_minute: float
+    sla_policy: str | None
+
+
+@router.get("/{name}", response_model=QueueConfigOut)
+async def get_queue(name: str, _: SupervisorDep, session: SessionDep) -> QueueConfigOut:
     """A queue's configuration."""
     return _config(await _get(session, name))
 
 
-@router.post("", status_code=201)
-async def create_queue(body: QueueIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+@router.post("", status_code=201, response_model=QueueConfigOut)
+async def create_queue(body: QueueIn, principal: AdminDep, session: SessionDep) -> QueueConfigOut:
     """Create a queue with its strategy, offer timeout, overflow, business hours and SLA policy."""
     if await session.get(Queue, body.name) is not None:
         raise Conflict(f"queue {body.name} exists; use PUT to change it")
@@ -78,8 +95,8 @@ async def create_queue(body: QueueIn, principal: AdminDep, session: SessionDep) 
     return await _save(session, row, body, principal, "queue.create")
 
 
-@router.put("/{name}")
-async def update_queue(name: str, body: QueueIn, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+@router.put("/{name}", response_model=QueueConfigOut)
+async def update_queue(name: str, body: QueueIn, principal: AdminDep, session: SessionDep) -> QueueConfigOut:
     """Replace a queue's configuration; routers pick it up with their next batch."""
     if body.name != name:
         raise InvalidRequest("the name in the body must match the path")
@@ -113,9 +130,7 @@ async def _get(session: AsyncSession, name: str) -> Queue:
     return row
 
 
-async def _save(
-    session: AsyncSession, row: Queue, body: QueueIn, principal: Principal, action: str
-) -> dict[str, object]:
+async def _save(session: AsyncSession, row: Queue, body: QueueIn, principal: Principal, action: str) -> QueueConfigOut:
     await _check_references(session, body)
     row.description, row.strategy, row.offer_timeout_s = body.description, body.strategy, body.offer_timeout_s
     row.overflow_queue, row.overflow_after_s = body.overflow_queue, body.overflow_after_s
@@ -153,16 +168,5 @@ async def _check_references(session: AsyncSession, body: QueueIn) -> None:
         current = overflow.get(current)
 
 
-def _config(row: Queue) -> dict[str, object]:
-    return {
-        "name": row.name,
-        "description": row.description,
-        "strategy": row.strategy,
-        "offer_timeout_s": row.offer_timeout_s,
-        "overflow_queue": row.overflow_queue,
-        "overflow_after_s": row.overflow_after_s,
-        "after_hours_queue": row.after_hours_queue,
-        "hours": row.hours,
-        "aging_per_minute": row.aging_per_minute,
-        "sla_policy": row.sla_policy,
-    }
+def _config(row: Queue) -> QueueConfigOut:
+    return QueueConfigOut.model_validate(row, from_attributes=True)

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.deps import AdminDep, DepsDep, SessionDep, SupervisorDep
+from gateway.deps import AdminDep, DepsDep, GatewayDeps, SessionDep, SupervisorDep
 from gateway.routes.messages import normalize
-from gateway.schemas import Instant, MessageIn, RulesetVersion
+from gateway.schemas import (
+    Activated,
+    ActivationOut,
+    BacktestOut,
+    DraftSaved,
+    Instant,
+    MessageIn,
+    RuleProblem,
+    RulesetHistory,
+    RulesetOut,
+    RulesetSummary,
+    RulesetVersion,
+    SimulationOut,
+    ValidationOut,
+)
 from shared.auth import Principal
-from shared.db.models import AuditEvent, Queue, Ruleset, RulesetActivation
+from shared.db.models import Agent, AuditEvent, Queue, Ruleset, RulesetActivation, SlaPolicyRow
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
@@ -43,16 +58,26 @@ class SimulateIn(BaseModel):
     message: MessageIn
 
 
-def _summary(row: Ruleset, active: int | None) -> dict[str, object]:
-    return {
-        "version": row.version,
-        "status": row.status,
-        "active": row.version == active,
-        "note": row.note,
-        "created_by": row.created_by,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-    }
+def _summary(row: Ruleset, active: int | None) -> RulesetSummary:
+    return RulesetSummary.model_validate(
+        {
+            "version": row.version,
+            "status": row.status,
+            "active": row.version == active,
+            "note": row.note,
+            "created_by": row.created_by,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        }
+    )
+
+
+def _with_document(row: Ruleset, active: int | None) -> RulesetOut:
+    return RulesetOut(**_summary(row, active).model_dump(), document=row.document)
+
+
+def _problems(errors: list[dict[str, object]]) -> list[RuleProblem]:
+    return [RuleProblem.model_validate(error) for error in errors]
 
 
 async def _active_version(session: AsyncSession) -> int | None:
@@ -66,26 +91,32 @@ async def _get(session: AsyncSession, version: int) -> Ruleset:
     return row
 
 
-async def _queues(session: AsyncSession) -> list[str]:
-    return list(await session.scalars(select(Queue.name)))
+async def _validate(
+    session: AsyncSession, deps: GatewayDeps, document: Mapping[str, object]
+) -> list[dict[str, object]]:
+    """Every error in a document, checked against the queues, SLA policies and agents' skills that exist."""
+    queues = list(await session.scalars(select(Queue.name)))
+    policies = list(await session.scalars(select(SlaPolicyRow.name)))
+    skills = {name for row in await session.scalars(select(Agent.skills)) if isinstance(row, dict) for name in row}
+    return deps.rules.validate(document, queues, known_sla_policies=policies, known_skills=skills)
 
 
-@router.get("")
-async def history(_: SupervisorDep, session: SessionDep) -> dict[str, object]:
+@router.get("", response_model=RulesetHistory)
+async def history(_: SupervisorDep, session: SessionDep) -> RulesetHistory:
     """Every version and every activation (publish or rollback): who changed what and when."""
     active = await _active_version(session)
     versions = [_summary(r, active) for r in await session.scalars(select(Ruleset).order_by(Ruleset.version.desc()))]
     activations = [
-        {"version": a.version, "action": a.action, "actor": a.actor, "at": a.at}
+        ActivationOut.model_validate(a, from_attributes=True)
         for a in await session.scalars(select(RulesetActivation).order_by(RulesetActivation.id.desc()).limit(200))
     ]
-    return {"active_version": active, "versions": versions, "activations": activations}
+    return RulesetHistory(active_version=active, versions=versions, activations=activations)
 
 
-@router.post("", status_code=201)
-async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+@router.post("", status_code=201, response_model=DraftSaved)
+async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep) -> DraftSaved:
     """Save a new draft version; the answer lists its validation errors (a draft may have some)."""
-    errors = deps.rules.validate(body.document, await _queues(session))
+    errors = await _validate(session, deps, body.document)
     _refuse_unreadable(errors)
     version = (await session.scalar(select(func.max(Ruleset.version))) or 0) + 1
     now = datetime.now(UTC)
@@ -102,79 +133,77 @@ async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, 
     )
     session.add(AuditEvent(actor=principal.actor, action="ruleset.draft", subject=str(version)))
     await session.commit()
-    return {"version": version, "status": "draft", "valid": not errors, "errors": errors}
+    return DraftSaved(version=version, status="draft", valid=not errors, errors=_problems(errors))
 
 
-@router.get("/active")
-async def get_active(_: SupervisorDep, session: SessionDep) -> dict[str, object]:
+@router.get("/active", response_model=RulesetOut)
+async def get_active(_: SupervisorDep, session: SessionDep) -> RulesetOut:
     """The ruleset every router is using."""
     active = await _active_version(session)
     if active is None:
         raise NotFound("no ruleset has been published")
     row = await _get(session, active)
-    return _summary(row, active) | {"document": row.document}
+    return _with_document(row, active)
 
 
-@router.get("/{version}")
-async def get_version(version: RulesetVersion, _: SupervisorDep, session: SessionDep) -> dict[str, object]:
+@router.get("/{version:int}", response_model=RulesetOut)
+async def get_version(version: RulesetVersion, _: SupervisorDep, session: SessionDep) -> RulesetOut:
     """One version with its document."""
     row = await _get(session, version)
-    return _summary(row, await _active_version(session)) | {"document": row.document}
+    return _with_document(row, await _active_version(session))
 
 
-@router.put("/{version}")
+@router.put("/{version:int}", response_model=DraftSaved)
 async def update_draft(
     version: RulesetVersion, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
-) -> dict[str, object]:
+) -> DraftSaved:
     """Replace a draft's document; published versions are immutable."""
     row = await _get(session, version)
     if row.status != "draft":
         raise Conflict(f"version {version} is {row.status}; create a new draft instead")
-    errors = deps.rules.validate(body.document, await _queues(session))
+    errors = await _validate(session, deps, body.document)
     _refuse_unreadable(errors)
     row.document, row.note, row.updated_at = body.document, body.note or row.note, datetime.now(UTC)
     session.add(AuditEvent(actor=principal.actor, action="ruleset.update", subject=str(version)))
     await session.commit()
-    return {"version": version, "status": "draft", "valid": not errors, "errors": errors}
+    return DraftSaved(version=version, status="draft", valid=not errors, errors=_problems(errors))
 
 
-@router.post("/validate")
-async def validate_document(document: Document, _: AdminDep, session: SessionDep, deps: DepsDep) -> dict[str, object]:
+@router.post("/validate", response_model=ValidationOut, response_model_exclude_none=False)
+async def validate_document(document: Document, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
     """Check a document without saving it: compile errors with positions, unknown fields and queues."""
-    errors = deps.rules.validate(document, await _queues(session))
-    return {"valid": not errors, "errors": errors}
+    errors = await _validate(session, deps, document)
+    return ValidationOut(valid=not errors, errors=_problems(errors))
 
 
-@router.post("/{version}/validate")
-async def validate_version(
-    version: RulesetVersion, _: AdminDep, session: SessionDep, deps: DepsDep
-) -> dict[str, object]:
+@router.post("/{version:int}/validate", response_model=ValidationOut)
+async def validate_version(version: RulesetVersion, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
     """Check a saved version."""
     row = await _get(session, version)
-    errors = deps.rules.validate(row.document, await _queues(session))
-    return {"version": version, "valid": not errors, "errors": errors}
+    errors = await _validate(session, deps, row.document)
+    return ValidationOut(version=version, valid=not errors, errors=_problems(errors))
 
 
-@router.post("/{version}/simulate")
+@router.post("/{version:int}/simulate", response_model=SimulationOut)
 async def simulate(
     version: RulesetVersion, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep
-) -> dict[str, object]:
+) -> SimulationOut:
     """Route one message on paper under this version: the full decision trace; nothing is stored."""
     row = await _get(session, version)
-    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    _refuse_invalid(await _validate(session, deps, row.document))
     message = normalize(body.message, message_id=new_id(), provider="simulation")
     document = row.document
     await _end_reads(session)
-    return await deps.rules.simulate(document, version, message)
+    return SimulationOut.model_validate(await deps.rules.simulate(document, version, message))
 
 
-@router.post("/{version}/backtest")
+@router.post("/{version:int}/backtest", response_model=BacktestOut)
 async def backtest(
     version: RulesetVersion, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep
-) -> dict[str, object]:
+) -> BacktestOut:
     """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
     row = await _get(session, version)
-    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    _refuse_invalid(await _validate(session, deps, row.document))
     until = body.until or datetime.now(UTC)
     since = body.since or until - timedelta(days=7)
     if since >= until:
@@ -185,7 +214,7 @@ async def backtest(
         active = (active_version, (await _get(session, active_version)).document)
     draft = (version, row.document)
     await _end_reads(session)
-    return await deps.rules.backtest(active, draft, since, until, body.limit)
+    return BacktestOut.model_validate(await deps.rules.backtest(active, draft, since, until, body.limit))
 
 
 async def _end_reads(session: AsyncSession) -> None:
@@ -194,18 +223,16 @@ async def _end_reads(session: AsyncSession) -> None:
     await session.rollback()
 
 
-@router.post("/{version}/publish")
-async def publish(
-    version: RulesetVersion, principal: AdminDep, session: SessionDep, deps: DepsDep
-) -> dict[str, object]:
+@router.post("/{version:int}/publish", response_model=Activated)
+async def publish(version: RulesetVersion, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Activated:
     """Make this version active, atomically; every router uses it for its next message, no restart."""
     row = await _get(session, version)
-    _refuse_invalid(deps.rules.validate(row.document, await _queues(session)))
+    _refuse_invalid(await _validate(session, deps, row.document))
     return await _activate(session, row, principal, "publish")
 
 
-@router.post("/{version}/rollback")
-async def rollback(version: RulesetVersion, principal: AdminDep, session: SessionDep) -> dict[str, object]:
+@router.post("/{version:int}/rollback", response_model=Activated)
+async def rollback(version: RulesetVersion, principal: AdminDep, session: SessionDep) -> Activated:
     """Make an earlier published version active again."""
     row = await _get(session, version)
     if row.status != "published":
@@ -213,13 +240,15 @@ async def rollback(version: RulesetVersion, principal: AdminDep, session: Sessio
     return await _activate(session, row, principal, "rollback")
 
 
-async def _activate(session: AsyncSession, row: Ruleset, principal: Principal, action: str) -> dict[str, object]:
+async def _activate(
+    session: AsyncSession, row: Ruleset, principal: Principal, action: Literal["publish", "rollback"]
+) -> Activated:
     now = datetime.now(UTC)
     row.status, row.updated_at = "published", now
     session.add(RulesetActivation(version=row.version, action=action, actor=principal.actor, at=now))
     session.add(AuditEvent(actor=principal.actor, action=f"ruleset.{action}", subject=str(row.version)))
     await session.commit()
-    return {"version": row.version, "active": True, "action": action}
+    return Activated(version=row.version, active=True, action=action)
 
 
 def _refuse_unreadable(errors: list[dict[str, object]]) -> None:

@@ -145,3 +145,82 @@ def _compatible(expected: str, actual: str) -> bool:
     if expected in _NUMERIC:
         return actual in _NUMERIC
     return expected == actual
+
+
+_BOOLEAN_OPERATORS = frozenset({"&&", "||", "!", "==", "!=", "<", "<=", ">", ">=", "in", "?"})
+_ARITHMETIC = frozenset({"+", "-", "*", "/", "%"})
+_RETURNS: dict[str, str] = {
+    "size": "int", "int": "int", "uint": "uint", "double": "double", "string": "string", "bytes": "bytes",
+    "timestamp": "timestamp", "duration": "duration", "lowerAscii": "string", "upperAscii": "string",
+    "trim": "string", "replace": "string", "substring": "string", "charAt": "string", "join": "string",
+    "map": "list", "filter": "list", "split": "list", "range": "list", "getHours": "int", "getDayOfWeek": "int",
+}  # fmt: skip
+
+
+def result_problems(tokens: Sequence[Token]) -> list[Problem]:
+    """Report a condition whose value is plainly not a bool (``language``, ``size(text)``, ``"x"``)."""
+    tokens = _strip_parens(tokens)
+    if not tokens or any(token.text in _BOOLEAN_OPERATORS for token in _top_level(tokens) if token.kind == "op"):
+        return []
+    kind = _result_type(tokens)
+    if kind is None or kind == "bool":
+        return []
+    return [Problem(f"the condition gives {kind}, not bool: compare it with something", tokens[0].offset)]
+
+
+def _result_type(tokens: Sequence[Token]) -> str | None:
+    """The type an expression with no top-level boolean operator plainly has (None when unsure)."""
+    top = _top_level(tokens)
+    if any(token.kind == "op" and token.text in _ARITHMETIC for token in top):
+        return "string" if any(token.kind == "string" for token in top) else "a number"
+    if len(tokens) == 1:
+        literal = _literal_type(tokens[0])
+        if literal is not None or tokens[0].text == "null":
+            return literal or "null"
+    field = field_path(tokens)
+    if field is not None:
+        return FIELDS.get(field)
+    if tokens[0].text == "[":
+        return "list"
+    if tokens[0].text == "{":
+        return "map"
+    if tokens[-1].text == ")":
+        opening = _matching_open(tokens, len(tokens) - 1)
+        if opening > 0 and tokens[opening - 1].kind == "ident":
+            return _RETURNS.get(tokens[opening - 1].text)
+    return None
+
+
+def _top_level(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens outside any brackets."""
+    depth, out = 0, []
+    for token in tokens:
+        if token.kind == "op" and token.text in ")]}":
+            depth -= 1
+        if depth == 0:
+            out.append(token)
+        if token.kind == "op" and token.text in "([{":
+            depth += 1
+    return out
+
+
+def _matching_open(tokens: Sequence[Token], closing: int) -> int:
+    """Index of the bracket opening the one at ``closing`` (-1 when unbalanced)."""
+    balance = 0
+    for i in range(closing, -1, -1):
+        if tokens[i].kind != "op":
+            continue
+        if tokens[i].text in ")]}":
+            balance += 1
+        elif tokens[i].text in "([{":
+            balance -= 1
+            if balance == 0:
+                return i
+    return -1
+
+
+def _strip_parens(tokens: Sequence[Token]) -> Sequence[Token]:
+    """Remove parentheses that enclose the whole expression."""
+    while len(tokens) >= 2 and tokens[0].text == "(" and _matching_open(tokens, len(tokens) - 1) == 0:
+        tokens = tokens[1:-1]
+    return tokens

@@ -12,6 +12,7 @@ from cel import stdlib
 from router.rules.decision import RuleDecision, RuleOutcome
 from router.rules.index import CandidateIndex
 from router.rules.model import LANGUAGE_PLACEHOLDER, Action, RulesetDocument, RulesetInvalid
+from router.rules.sandbox import Sandbox, shared_sandbox
 from router.rules.validate import CheckedRule, check_ruleset
 
 _STDLIB: dict[str, Callable[..., object]] = {
@@ -27,7 +28,9 @@ class _Rule:
     action: Action
     program: cel.Program
     complete: bool
+    light: bool
     facts_used: tuple[str, ...]
+    stdlib_used: tuple[str, ...]
     matched: RuleOutcome
     no_match: RuleOutcome
 
@@ -40,7 +43,9 @@ class _Rule:
             checked.spec.action,
             checked.program,
             checked.shape.complete,
+            checked.light,
             checked.facts_used,
+            checked.stdlib_used,
             RuleOutcome(rule_id, "matched"),
             RuleOutcome(rule_id, "no_match"),
         )
@@ -49,10 +54,13 @@ class _Rule:
 class _Evaluation:
     """One message's CEL context, filled lazily with only the facts the tried rules use."""
 
-    __slots__ = ("_added", "_context", "_facts", "_functions")
+    __slots__ = ("_added", "_context", "_facts", "_functions", "_sandbox")
 
-    def __init__(self, facts: Mapping[str, object], functions: dict[str, Callable[..., object]]) -> None:
+    def __init__(
+        self, facts: Mapping[str, object], functions: dict[str, Callable[..., object]], sandbox: Sandbox
+    ) -> None:
         self._facts = facts
+        self._sandbox = sandbox
         self._functions = functions
         self._context: cel.Context | None = None
         self._added: set[str] = set()
@@ -61,6 +69,8 @@ class _Evaluation:
         """Evaluate one rule; errors become an "error" outcome instead of an exception."""
         if rule.complete:
             return rule.matched  # every conjunct is an index pin the candidate already satisfies
+        if not rule.light:
+            return self._bounded(rule)
         try:
             result = rule.program.execute(self._prepared(rule.facts_used))
         except Exception as exc:  # the library raises TypeError/KeyError/RuntimeError/...
@@ -70,6 +80,16 @@ class _Evaluation:
         if result is False:
             return rule.no_match
         return RuleOutcome(rule.rule_id, "error", f"condition gave {type(result).__name__}, not bool")
+
+    def _bounded(self, rule: _Rule) -> RuleOutcome:
+        """Evaluate a heavy rule in the sandbox, under its deadline and the time budget."""
+        variables = {name: self._facts[name] for name in rule.facts_used if name in self._facts}
+        result, error = self._sandbox.evaluate(rule.program.source, variables, rule.stdlib_used)
+        if result == "matched":
+            return rule.matched
+        if result == "no_match":
+            return rule.no_match
+        return RuleOutcome(rule.rule_id, "error", error)
 
     def _prepared(self, names: Sequence[str]) -> cel.Context:
         """The context with ``names`` added (missing facts stay undefined and fail in CEL)."""
@@ -94,8 +114,11 @@ class CompiledRuleset:
     queue. ``$language`` in ``required_languages`` is replaced by the message's language.
     """
 
-    def __init__(self, document: RulesetDocument, rules: Sequence[CheckedRule], *, version: int) -> None:
+    def __init__(
+        self, document: RulesetDocument, rules: Sequence[CheckedRule], *, version: int, sandbox: Sandbox | None = None
+    ) -> None:
         self.version = version
+        self._sandbox = sandbox or shared_sandbox()
         self.document = document
         enabled = [rule for rule in rules if rule.spec.enabled]
         self._rules = tuple(_Rule.of(rule) for rule in enabled)
@@ -123,7 +146,7 @@ class CompiledRuleset:
         """Evaluate the index's candidates in rule order and stop at the first match."""
         mask = self._index.candidates(facts)
         considered = mask.bit_count()
-        evaluation = _Evaluation(facts, self._functions)
+        evaluation = _Evaluation(facts, self._functions, self._sandbox)
         tried: list[RuleOutcome] = []
         while mask:
             lowest = mask & -mask
@@ -187,9 +210,13 @@ def compile_ruleset(
     *,
     version: int,
     known_queues: Collection[str] | None = None,
+    sandbox: Sandbox | None = None,
 ) -> CompiledRuleset:
-    """Validate and compile a ruleset (each condition once); raise RulesetInvalid on any error."""
+    """Validate and compile a ruleset (each condition once); raise RulesetInvalid on any error.
+
+    Heavy conditions run in ``sandbox`` (default: the process's shared one).
+    """
     result = check_ruleset(doc, known_queues=known_queues)
     if result.errors or result.document is None:
         raise RulesetInvalid(result.errors)
-    return CompiledRuleset(result.document, result.rules, version=version)
+    return CompiledRuleset(result.document, result.rules, version=version, sandbox=sandbox)

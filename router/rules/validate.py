@@ -10,10 +10,11 @@ import cel
 from pydantic import ValidationError
 
 from router.rules.analysis import ConditionShape, analyse_condition
-from router.rules.checks import STDLIB_BY_NAME, name_problems, type_problems
+from router.rules.checks import STDLIB_BY_NAME, name_problems, result_problems, type_problems
+from router.rules.cost import cost_problems, is_light
 from router.rules.fields import ROOT_FIELDS
 from router.rules.lexer import LexError, position, tokenize
-from router.rules.model import RuleError, RulesetDocument, RuleSpec
+from router.rules.model import Action, RuleError, RulesetDocument, RuleSpec
 
 _CEL_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*)")
 _EXPECTING_OPERAND = re.compile(r" expecting \{[^}]*IDENTIFIER\}")
@@ -28,6 +29,8 @@ class CheckedRule:
     shape: ConditionShape
     facts_used: tuple[str, ...]
     stdlib_used: tuple[str, ...]
+    light: bool
+    """Linear in its size and the message: evaluated in process; else in the sandbox, under a deadline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +42,46 @@ class CheckResult:
     errors: list[RuleError]
 
 
+@dataclass(frozen=True, slots=True)
+class KnownNames:
+    """What a ruleset may refer to; a ``None`` collection is not checked."""
+
+    queues: Collection[str] | None = None
+    sla_policies: Collection[str] | None = None
+    skills: Collection[str] | None = None
+
+
 def validate_ruleset(
-    doc: RulesetDocument | Mapping[str, object], *, known_queues: Collection[str] | None = None
+    doc: RulesetDocument | Mapping[str, object],
+    *,
+    known_queues: Collection[str] | None = None,
+    known: KnownNames | None = None,
 ) -> list[RuleError]:
     """Return every problem in a ruleset document (empty when it can be compiled)."""
-    return check_ruleset(doc, known_queues=known_queues).errors
+    return check_ruleset(doc, known_queues=known_queues, known=known).errors
 
 
 def check_ruleset(
-    doc: RulesetDocument | Mapping[str, object], *, known_queues: Collection[str] | None = None
+    doc: RulesetDocument | Mapping[str, object],
+    *,
+    known_queues: Collection[str] | None = None,
+    known: KnownNames | None = None,
 ) -> CheckResult:
-    """Parse, compile and statically check a ruleset document, collecting all errors."""
+    """Parse, compile and statically check a ruleset document, collecting all errors.
+
+    A document that does not parse still has each rule that does parse on its own checked, so one
+    answer lists every problem, not only the structural ones.
+    """
+    names = known or KnownNames(queues=known_queues)
     if isinstance(doc, RulesetDocument):
         document = doc
     else:
         try:
             document = RulesetDocument.model_validate(dict(doc))
         except ValidationError as exc:
-            return CheckResult(None, [], document_errors(doc, exc))
+            return CheckResult(None, [], document_errors(doc, exc) + salvaged_rule_errors(doc, names))
     errors = _duplicate_ids(document.rules)
-    if known_queues is not None:
-        errors.extend(_unknown_queues(document, set(known_queues)))
+    errors.extend(_unknown_names(document.defaults, document.triage_queue, document.rules, names))
     rules: list[CheckedRule] = []
     for index, spec in enumerate(document.rules):
         checked, rule_errors = check_rule(spec, f"rules[{index}].when")
@@ -80,11 +102,14 @@ def check_rule(spec: RuleSpec, field: str) -> tuple[CheckedRule | None, list[Rul
     except LexError:
         tokens = []
     variables, functions = program.variables(), program.functions()
-    problems = name_problems(tokens, variables, functions) + type_problems(tokens)
+    problems = name_problems(tokens, variables, functions) + type_problems(tokens) + cost_problems(tokens)
+    problems += result_problems(tokens)
     errors = [RuleError(spec.id, p.message, *position(spec.when, p.offset), field) for p in problems]
     stdlib_used = sorted({full for name in functions for full in STDLIB_BY_NAME.get(name, ())})
     facts_used = tuple(sorted(ROOT_FIELDS.intersection(variables)))
-    checked = CheckedRule(spec, program, analyse_condition(spec.when), facts_used, tuple(stdlib_used))
+    light = is_light(tokens, functions) if tokens else False
+    shape = analyse_condition(spec.when)
+    checked = CheckedRule(spec, program, shape, facts_used, tuple(stdlib_used), light)
     return (None if errors else checked), errors
 
 
@@ -123,17 +148,53 @@ def _duplicate_ids(rules: Sequence[RuleSpec]) -> list[RuleError]:
     return errors
 
 
-def _unknown_queues(document: RulesetDocument, known: set[str]) -> list[RuleError]:
-    """Report queues referenced by the defaults, the triage setting or any rule that do not exist."""
-    used: list[tuple[str | None, str, str]] = [(None, document.defaults.queue, "defaults.queue")]
-    if document.triage_queue is not None:
-        used.append((None, document.triage_queue, "triage_queue"))
-    used.extend((r.id, r.action.queue, f"rules[{i}].action.queue") for i, r in enumerate(document.rules))
-    return [
-        RuleError(rule_id, f"unknown queue {queue!r}", field=where)
-        for rule_id, queue, where in used
-        if queue not in known
-    ]
+def _unknown_names(
+    defaults: Action | None, triage_queue: str | None, rules: Sequence[RuleSpec], known: KnownNames, *, first: int = 0
+) -> list[RuleError]:
+    """Report queues, SLA policies and skills referred to by the defaults, triage or any rule that do not exist."""
+    actions: list[tuple[str | None, Action, str]] = [] if defaults is None else [(None, defaults, "defaults")]
+    actions.extend((r.id, r.action, f"rules[{first + i}].action") for i, r in enumerate(rules))
+    errors: list[RuleError] = []
+    if known.queues is not None and triage_queue is not None and triage_queue not in known.queues:
+        errors.append(RuleError(None, f"unknown queue {triage_queue!r}", field="triage_queue"))
+    for rule_id, action, where in actions:
+        if known.queues is not None and action.queue not in known.queues:
+            errors.append(RuleError(rule_id, f"unknown queue {action.queue!r}", field=f"{where}.queue"))
+        policy = action.sla_policy
+        if known.sla_policies is not None and policy is not None and policy not in known.sla_policies:
+            errors.append(RuleError(rule_id, f"unknown SLA policy {policy!r}", field=f"{where}.sla_policy"))
+        if known.skills is not None:
+            for skill in sorted(set(action.required_skills) - set(known.skills)):
+                message = f"unknown skill {skill!r}: no agent has it"
+                errors.append(RuleError(rule_id, message, field=f"{where}.required_skills.{skill}"))
+    errors.sort(key=lambda e: _order(e.field))
+    return errors
+
+
+def _order(field: str | None) -> tuple[int, str]:
+    """Defaults first, triage next, then rules in document order."""
+    if field is None or field.startswith("defaults"):
+        return (-2, field or "")
+    if field == "triage_queue":
+        return (-1, field)
+    index = field[len("rules[") : field.index("]")] if field.startswith("rules[") else "0"
+    return (int(index) if index.isdigit() else 0, field)
+
+
+def salvaged_rule_errors(raw: Mapping[str, object], known: KnownNames) -> list[RuleError]:
+    """Check each rule of an unparseable document that parses on its own (its condition and references)."""
+    items = raw.get("rules")
+    if not isinstance(items, list):
+        return []
+    errors: list[RuleError] = []
+    for index, item in enumerate(items):
+        try:
+            spec = RuleSpec.model_validate(item)
+        except ValidationError:
+            continue  # reported among the document's errors
+        errors.extend(check_rule(spec, f"rules[{index}].when")[1])
+        errors.extend(_unknown_names(None, None, [spec], known, first=index))
+    return errors
 
 
 def document_errors(raw: Mapping[str, object], exc: ValidationError) -> list[RuleError]:

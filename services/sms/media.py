@@ -107,7 +107,7 @@ class MediaFetcher:
 
 async def _read(response: httpx.Response, limit: int) -> bytes:
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise MediaRefused("the media item is over the size limit")
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():

@@ -78,7 +78,7 @@ def parse_twilio(form: Mapping[str, str]) -> Sms:
 
 def _twilio_media(form: Mapping[str, str]) -> list[MediaRef]:
     raw = form.get("NumMedia", "0").strip() or "0"
-    if not raw.isdigit() or int(raw) > MAX_MEDIA:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_MEDIA:
         raise InvalidRequest(f"NumMedia must be a whole number from 0 to {MAX_MEDIA}")
     refs = []
     for i in range(int(raw)):
@@ -113,7 +113,7 @@ def _concat(params: Mapping[str, str]) -> Concat | None:
     if params.get("concat", "").lower() != "true" and "concat-ref" not in params:
         return None
     ref, total, part = (params.get(k, "").strip() for k in ("concat-ref", "concat-total", "concat-part"))
-    if not (ref and len(ref) <= 16 and total.isdigit() and part.isdigit()):
+    if not (ref and len(ref) <= 16 and total.isascii() and total.isdigit() and part.isascii() and part.isdigit()):
         raise InvalidRequest("a concatenated SMS needs concat-ref, concat-total and concat-part")
     if not 1 <= int(part) <= int(total) <= MAX_PARTS:
         raise InvalidRequest(f"concat-part must be 1 to concat-total, and concat-total at most {MAX_PARTS}")
@@ -166,7 +166,7 @@ def _phone(value: str, name: str) -> str:
 def _international(value: str) -> str:
     """Vonage writes numbers without the plus sign (``447700900001``)."""
     value = value.strip()
-    return f"+{value}" if value.isdigit() else value
+    return f"+{value}" if value.isascii() and value.isdigit() else value
 
 
 def _recipient(value: str) -> str | None:

@@ -66,5 +66,5 @@ def check_vonage(secret: str, params: Mapping[str, str], *, now: float, max_age:
     if not any(hmac.compare_digest(vonage_signature(secret, params, m).encode(), sig.encode()) for m in methods):
         raise SignatureInvalid("the sig parameter does not match this request")
     stamp = params.get("timestamp", "")
-    if not stamp.isdigit() or abs(now - int(stamp)) > max_age:
+    if not (stamp.isascii() and stamp.isdigit()) or abs(now - int(stamp)) > max_age:
         raise SignatureInvalid("the signed timestamp is missing or too old")

@@ -5,33 +5,60 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
 
 from shared.bus.base import Record
+from shared.bus.spool import Spool, Spooled
 from shared.errors import BusUnavailable
 from shared.topics import Topics
 
 log = logging.getLogger(__name__)
 PUBLISH_TIMEOUT_S = 5.0
+"""The producer's request timeout."""
+ACK_WAIT_S = 2.0
+"""How long a publish waits for the broker before the record goes to the spool instead."""
+FORWARD_BATCH = 500
 
 
 class KafkaBus:
     """Apache Kafka behind the ``Bus`` port."""
 
     def __init__(
-        self, bootstrap: str, *, topics: Topics | None = None, partitions: int = 12, client_id: str = "switchboard"
+        self,
+        bootstrap: str,
+        *,
+        topics: Topics | None = None,
+        partitions: int = 12,
+        client_id: str = "switchboard",
+        spool: Spool | None = None,
     ) -> None:
         self.bootstrap = bootstrap
         self.topics = topics or Topics()
         self.partitions = partitions
         self.client_id = client_id
+        self.spool = spool
         self._producer: AIOKafkaProducer | None = None
+        self._forwarder: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
 
     async def start(self) -> None:
-        """Create missing topics and connect the producer."""
+        """Open the spool, create missing topics and connect the producer."""
+        if self.spool is not None:
+            self.spool.open()
+        try:
+            await self._start()
+        except BaseException:
+            if self.spool is not None:
+                self.spool.close()
+            raise
+        if self.spool is not None:
+            self._forwarder = asyncio.create_task(self._forward(self.spool), name="spool-forwarder")
+
+    async def _start(self) -> None:
         await self.ensure_topics()
         producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap,
@@ -47,7 +74,14 @@ class KafkaBus:
         self._producer = producer
 
     async def stop(self) -> None:
-        """Flush and disconnect."""
+        """Flush and disconnect (what is still spooled stays on disk for the next start)."""
+        if self._forwarder is not None:
+            self._forwarder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._forwarder
+            self._forwarder = None
+        if self.spool is not None:
+            self.spool.close()
         if self._producer is not None:
             with contextlib.suppress(KafkaError):
                 await self._producer.stop()
@@ -72,13 +106,60 @@ class KafkaBus:
             await admin.close()
 
     async def publish(self, topic: str, key: str, value: bytes) -> None:
-        """Return once the broker has acknowledged the record from all in-sync replicas."""
+        """Return once the record is durable: acknowledged by all in-sync replicas, or in the spool.
+
+        Without a spool, a broker that does not answer in time gets ``BusUnavailable``; the record may then
+        still be delivered (it was in flight), so only a spool makes a refusal certain.
+        """
         if self._producer is None:
             raise BusUnavailable("the bus is not connected")
+        spool = self.spool
+        if spool is not None and spool.pending:
+            await self._spooled(spool, topic, key, value)  # behind what waits already, to keep the order
+            return
         try:
-            await asyncio.wait_for(self._producer.send_and_wait(topic, value, key=key.encode()), PUBLISH_TIMEOUT_S)
+            sending = self._producer.send_and_wait(topic, value, key=key.encode())
+            await asyncio.wait_for(sending, ACK_WAIT_S if spool is not None else PUBLISH_TIMEOUT_S)
         except (KafkaError, TimeoutError) as exc:
-            raise BusUnavailable(f"the message broker did not acknowledge the message ({type(exc).__name__})") from exc
+            if spool is None:
+                raise BusUnavailable(
+                    f"the message broker did not acknowledge the message ({type(exc).__name__})"
+                ) from exc
+            await self._spooled(spool, topic, key, value)
+
+    async def _spooled(self, spool: Spool, topic: str, key: str, value: bytes) -> None:
+        try:
+            await spool.append(Spooled(topic, key, value))
+        except OSError as exc:
+            raise BusUnavailable(f"neither the broker nor the local spool took the message ({exc.strerror})") from exc
+        self._wake.set()
+
+    async def _forward(self, spool: Spool) -> None:
+        """Send spooled records in order, a batch at a time, until the broker acknowledges them."""
+        last_adopt = time.monotonic()
+        while True:
+            if not spool.pending:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), 5.0)
+                self._wake.clear()
+                if time.monotonic() - last_adopt > 30:
+                    spool.adopt()
+                    last_adopt = time.monotonic()
+                continue
+            batch = spool.head(FORWARD_BATCH)
+            try:
+                await asyncio.wait_for(self._send_all(batch), ACK_WAIT_S)
+            except (KafkaError, TimeoutError):
+                await asyncio.sleep(0.1)  # sent again next turn: consumers dedupe by message id
+                continue
+            await spool.forwarded(len(batch))
+            log.info("forwarded spooled records", extra={"count": len(batch), "pending": spool.pending})
+
+    async def _send_all(self, batch: list[Spooled]) -> None:
+        """Send records in order and wait for every acknowledgement."""
+        assert self._producer is not None
+        sent = [await self._producer.send(r.topic, r.value, key=r.key.encode()) for r in batch]
+        await asyncio.gather(*sent)
 
     async def ready(self) -> bool:
         """Whether a broker answers a metadata request."""

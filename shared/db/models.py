@@ -167,6 +167,19 @@ class ContactIdentity(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class IdempotencyRecord(Base):
+    """A request an integration named (by ``Idempotency-Key`` or the provider's ``external_id``): the message
+    it became and a hash of its body, so a retry gets the same message and a different body under the same
+    name is refused."""
+
+    __tablename__ = "idempotency_keys"
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class SeenToken(Base):
     """A one-time value a provider sent once (a signed webhook's token): seen again before it expires, the
     request is a replay."""

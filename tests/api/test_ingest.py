@@ -68,4 +68,7 @@ async def test_provider_duplicate_is_routed_once(client: httpx.AsyncClient) -> N
     await routed(client, a.json()["id"])
     marker = await client.post("/v1/messages", json=REFUND_DA | {"external_id": "after"})
     await routed(client, marker.json()["id"])
-    assert (await client.get(f"/v1/messages/{b.json()['id']}")).status_code == 404
+    assert b.status_code == 202
+    assert b.json() == a.json()  # the repeat names the message the first one became
+    listed = (await client.get("/v1/messages")).json()
+    assert [m["id"] for m in listed].count(a.json()["id"]) == 1

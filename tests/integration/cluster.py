@@ -81,6 +81,7 @@ class Cluster:
                 "SWITCHBOARD_ADMIN_KEY": ADMIN,
                 "SWITCHBOARD_PORT": str(self.port),
                 "SWITCHBOARD_LOG_LEVEL": "WARNING",
+                "SWITCHBOARD_SPOOL_DIR": str(self.workdir / "spool"),
             }
             | extra
         )

@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     "bench_classify.py",
     "bench_rules.py",
+    "bench_sandbox.py",
     "bench_assign.py",
     "bench_routing.py",
     "bench_router.py",

@@ -66,6 +66,27 @@ def test_settings_refuse_weak_admin_keys(key: str) -> None:
         Settings(admin_key=key)
 
 
+@pytest.mark.parametrize(
+    "key", ["a" * 32, "ab" * 16, "abcd" * 8, "1111111111111111111111112", "REPLACE_ME_WITH_32_RANDOM_CHARACTERS"]
+)
+def test_settings_refuse_long_admin_keys_with_too_little_entropy(key: str) -> None:
+    with pytest.raises(ValidationError, match=r"predictable|default"):
+        Settings(admin_key=key)
+
+
+@pytest.mark.parametrize("key", ["3f9a1c07be42d8e5", "Zr4-q8Lw_Tn2Xp9sVb6Ym1Kc", "test-admin-key-0123456789abcdef"])
+def test_settings_accept_random_looking_admin_keys(key: str) -> None:
+    assert Settings(admin_key=key).admin_key is not None
+
+
+def test_rate_limits_keep_defaults_for_roles_not_configured() -> None:
+    limits = Settings(rate_limits={"agent": (1.0, 5)}).rate_limits
+    assert limits["agent"] == (1.0, 5)
+    assert limits["integration"] == (1000.0, 2000)
+    with pytest.raises(ValidationError):
+        Settings(rate_limits={"agent": (0, 5)})
+
+
 def test_settings_pick_kafka_when_a_bootstrap_is_given() -> None:
     assert Settings().bus == "embedded"
     assert Settings(kafka_bootstrap="127.0.0.1:9092").bus == "kafka"

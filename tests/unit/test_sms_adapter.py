@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from services.sms.media import host_allowed, public_address
@@ -77,6 +77,7 @@ def test_vonage_numbers_without_plus_become_e164_and_concat_parts_are_read() -> 
 
 
 @given(st.dictionaries(st.sampled_from(["MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0"]), st.text()))
+@example({"MessageSid": "0", "From": "0", "To": "", "Body": "", "NumMedia": "¹"})  # a digit int() cannot read
 def test_any_twilio_fields_parse_or_give_a_clear_invalid_request(form: dict[str, str]) -> None:
     try:
         sms = parse_twilio(form)

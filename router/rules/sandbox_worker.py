@@ -1,0 +1,82 @@
+"""The sandbox's child process: evaluate CEL conditions sent over stdin, answer over stdout.
+
+Run as a script by path (``python sandbox_worker.py``) so that it imports only the CEL library.
+Frames are a 4-byte big-endian length and a pickle: in ``(source, variables, function names)``, out
+``("bool", value)``, ``("other", type name)`` or ``("raised", short description of the error)``.
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import struct
+import sys
+from collections.abc import Callable
+from typing import BinaryIO
+
+MEMORY_LIMIT_BYTES = 1 << 30
+"""Address space of the worker: an expression that builds more gets MemoryError or kills only this process."""
+_CACHE_SIZE = 512
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _answer(stream: BinaryIO, value: tuple[str, ...] | tuple[str, bool]) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack(">I", len(payload)) + payload)
+    stream.flush()
+
+
+def _describe(exc: Exception) -> str:
+    """A short, single-line description of an evaluation error (as ``router.rules.engine`` gives)."""
+    if isinstance(exc, KeyError):
+        return f"no such key: {exc.args[0]!r}" if exc.args else "no such key"
+    text = (str(exc).splitlines() or [""])[0]
+    sentence_end = text.find(". ")
+    if sentence_end > 0:
+        text = text[:sentence_end]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def main() -> None:
+    """Serve evaluations until stdin closes."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    import cel
+    from cel import stdlib
+
+    library: dict[str, Callable[..., object]] = {
+        name: function for extension in stdlib.EXTENSIONS.values() for name, function in extension.items()
+    }
+    programs: dict[str, object] = {}
+    source_in, answer_out = sys.stdin.buffer, sys.stdout.buffer
+    _answer(answer_out, ("ready",))
+    while True:
+        header = _read_exact(source_in, 4)
+        body = _read_exact(source_in, struct.unpack(">I", header)[0]) if header else None
+        if body is None:
+            return
+        source, variables, functions = pickle.loads(body)  # noqa: S301 - our own parent process wrote it
+        try:
+            program = programs.get(source)
+            if program is None:
+                if len(programs) >= _CACHE_SIZE:
+                    programs.clear()
+                program = programs[source] = cel.compile(source)
+            context = cel.Context(variables, {name: library[name] for name in functions if name in library})
+            result = program.execute(context)  # type: ignore[attr-defined]
+        except Exception as exc:
+            _answer(answer_out, ("raised", _describe(exc)))
+            continue
+        _answer(answer_out, ("bool", result) if isinstance(result, bool) else ("other", type(result).__name__))
+
+
+if __name__ == "__main__":
+    main()
