@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
@@ -16,11 +16,18 @@ from shared.settings import Settings
 DepsFactory = Callable[[], AbstractAsyncContextManager[GatewayDeps]]
 
 
-def create_app(settings: Settings, deps_factory: DepsFactory, *, routers: Sequence[APIRouter] = ()) -> FastAPI:
+def create_app(
+    settings: Settings,
+    deps_factory: DepsFactory,
+    *,
+    routers: Sequence[APIRouter] = (),
+    body_limits: Mapping[str, int] | None = None,
+) -> FastAPI:
     """Build the API; ``deps_factory`` opens the database and bus for the app's lifetime.
 
     ``routers`` are served beside the gateway's own (the channel adapters' webhooks, in embedded mode);
-    they find their resources on ``app.state.deps`` like the gateway's routes.
+    they find their resources on ``app.state.deps`` like the gateway's routes. ``body_limits`` raise the
+    request-body limit for paths under a prefix (a mail posted by its provider carries its attachments).
     """
 
     @asynccontextmanager
@@ -40,7 +47,7 @@ def create_app(settings: Settings, deps_factory: DepsFactory, *, routers: Sequen
     problems.install(app)
     docs.install(app)
     contract.install(app)
-    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits)
     app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
     app.add_middleware(AccessLog)  # outermost: every answer, refusals included, gets its headers and log line
     for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,6 +20,7 @@ from shared.errors import (
     Forbidden,
     InvalidRequest,
     NotFound,
+    PayloadTooLarge,
     RateLimited,
     SwitchboardError,
     Unauthorized,
@@ -34,6 +35,7 @@ STATUS: dict[type[SwitchboardError], int] = {
     Unauthorized: 401,
     Forbidden: 403,
     BusUnavailable: 503,
+    PayloadTooLarge: 413,
     RateLimited: 429,
 }
 
@@ -140,19 +142,25 @@ class HeaderLimit:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, checking both Content-Length and the stream."""
+    """Refuse request bodies over ``limit`` bytes with 413, checking both Content-Length and the stream.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    ``overrides`` set other limits for paths under a prefix (the first prefix that matches wins).
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, overrides: Mapping[str, int] | None = None) -> None:
         self.app = app
-        self.limit = limit
+        self.default = limit
+        self.overrides = dict(overrides or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.overrides.items() if path.startswith(prefix)), self.default)
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await self._too_large(scope, receive, send)
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
         seen = 0
 
@@ -161,13 +169,13 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise StarletteHTTPException(413, f"the request body is over the limit of {self.limit} bytes")
+                if seen > limit:
+                    raise StarletteHTTPException(413, f"the request body is over the limit of {limit} bytes")
             return message
 
         await self.app(scope, limited, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        detail = f"the request body is over the limit of {self.limit} bytes"
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        detail = f"the request body is over the limit of {limit} bytes"
         response = problem(413, "Body too large", detail, code="body-too-large")
         await response(scope, receive, send)

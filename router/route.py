@@ -12,8 +12,8 @@ from router import planning, store
 from router.assign import WorkItem, sticky_agent
 from router.state import RouterState
 from shared.db import capacity
-from shared.db.models import Assignment, Decision, Message
-from shared.events import MessageRouted
+from shared.db.models import Assignment, AuditEvent, Decision, Message
+from shared.events import FlaggedOutcome, MessageRouted
 from shared.ids import new_id
 from shared.lifecycle import Status
 from shared.normalize import conversation_id
@@ -78,6 +78,8 @@ async def _route(message: InboundMessage, classified: Mapping[str, object], step
             classification=dict(classified),
         )
     )
+    if message.flags.auto_reply or message.flags.bounce:
+        return _file_flagged(step, message, conv_id, classified)
     current = loaded.open.get(conv_id)
     if current is not None:
         current.message_count += 1
@@ -171,4 +173,39 @@ def _record(
         agent_id=assignment.agent_id,
         outcome=outcome,
         ruleset_version=version,
+    )
+
+
+def _file_flagged(
+    step: _Step, message: InboundMessage, conv_id: str, classified: Mapping[str, object]
+) -> MessageRouted:
+    """An auto-reply, bounce or list mail is never offered and never answered: filed in the configured queue
+    (a decision without an assignment), or dropped with an audit entry. Either way the message is stored."""
+    queue = step.settings.auto_reply_queue
+    outcome: FlaggedOutcome = "filed" if queue else "dropped"
+    kind = "bounce" if message.flags.bounce else "auto_reply"
+    note = f"flagged {kind}: {'filed, not offered' if queue else 'not routed'}"
+    step.decisions.append(
+        Decision(
+            message_id=message.id,
+            conversation_id=conv_id,
+            queue=queue or "",
+            ruleset_version=None,
+            outcome=outcome,
+            routed_by=step.settings.instance_id,
+            trace={"outcome": outcome, "note": note, "classification": dict(classified)},
+        )
+    )
+    if queue is None:
+        step.session.add(
+            AuditEvent(actor="router", action="message.dropped", subject=message.id, detail={"flag": kind})
+        )
+    return MessageRouted(
+        message_id=message.id,
+        conversation_id=conv_id,
+        assignment_id=None,
+        queue=queue,
+        agent_id=None,
+        outcome=outcome,
+        ruleset_version=None,
     )

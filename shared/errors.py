@@ -79,3 +79,9 @@ class AdapterNotConfigured(Forbidden):
     """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned."""
 
     code = "adapter-not-configured"
+
+
+class PayloadTooLarge(SwitchboardError):
+    """A payload over a configured size limit."""
+
+    code = "payload-too-large"

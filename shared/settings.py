@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     postmark_username: str | None = None
     postmark_password: SecretStr | None = None
     webhook_max_age_seconds: int = Field(default=300, ge=1, le=86_400)
+    auto_reply_queue: str | None = Field(default=None, min_length=1, max_length=64)
+    """Where flagged mail (auto-replies, bounces, list mail) is filed, never offered; unset, it is dropped
+    (stored, with a decision of outcome ``dropped`` and an audit entry)."""
     twilio_auth_token: SecretStr | None = None
     vonage_signature_secret: SecretStr | None = None
     vonage_allow_unsigned: bool = False

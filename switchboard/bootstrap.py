@@ -6,18 +6,19 @@ import functools
 import gc
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from gateway import GatewayDeps, create_app
+from gateway import GatewayDeps, create_app, problems
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.service import Router
-from services.routers import http_routers
+from services.common import AdapterDeps
+from services.routers import body_limits, http_routers, listeners
 from shared.auth import generate_key, hash_token
 from shared.blobs import FileBlobStore
 from shared.bus import Bus, EmbeddedBus
@@ -92,10 +93,38 @@ def make_bus(settings: Settings, engine: AsyncEngine) -> Bus:
     return EmbeddedBus(engine, flush_max=settings.ingest_flush_max)
 
 
-def build_app(settings: Settings, *, with_router: bool) -> FastAPI:
-    """The gateway app (with a router in embedded mode, and the channel adapters unless turned off)."""
-    routers = http_routers() if settings.adapters else []
-    return create_app(settings, lambda: runtime(settings, with_router=with_router), routers=routers)
+def adapter_app(deps: AdapterDeps) -> FastAPI:
+    """The adapters' HTTP routes alone (``switchboard adapter http``), with problem+json, the body limits
+    and ``GET /healthz``."""
+    app = FastAPI(title="Switchboard adapters", version="1", docs_url=None, redoc_url=None)
+    problems.install(app)
+    settings = deps.settings
+    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits(settings))
+    app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
+    app.state.deps = deps
+    for router in http_routers():
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def build_app(settings: Settings, *, with_router: bool, listen: bool = False) -> FastAPI:
+    """The gateway app (with a router in embedded mode, and the channel adapters unless turned off).
+
+    ``listen`` also runs the adapters' own listeners (SMTP) for the app's lifetime, as ``switchboard run`` does.
+    """
+    if not settings.adapters:
+        return create_app(settings, lambda: runtime(settings, with_router=with_router))
+    return create_app(
+        settings,
+        lambda: runtime(settings, with_router=with_router, listen=listen),
+        routers=http_routers(),
+        body_limits=body_limits(settings),
+    )
 
 
 @dataclass(frozen=True)
@@ -145,9 +174,12 @@ async def components(settings: Settings, *, prepare: bool = False) -> AsyncItera
 
 
 @asynccontextmanager
-async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True) -> AsyncIterator[GatewayDeps]:
-    """Open the parts (and a router when asked) for one process's lifetime; yield what the gateway needs."""
-    async with components(settings, prepare=prepare) as parts:
+async def runtime(
+    settings: Settings, *, with_router: bool, prepare: bool = True, listen: bool = False
+) -> AsyncIterator[GatewayDeps]:
+    """Open the parts (and a router, and the adapters' listeners, when asked) for one process's lifetime;
+    yield what the gateway needs."""
+    async with components(settings, prepare=prepare) as parts, AsyncExitStack() as stack:
         deps = parts.gateway_deps()
         router: Router | None = None
         try:
@@ -155,6 +187,8 @@ async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True
                 router = parts.router()
                 await router.start()
                 deps.extra_ready.append(router.running)
+            if listen and settings.adapters:
+                await stack.enter_async_context(listeners(deps))
             # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
             # cyclic collector's passes, which under load would walk all of it again and again (a sixth of the
             # gateway's CPU at full ingest, by perf).
@@ -162,5 +196,6 @@ async def runtime(settings: Settings, *, with_router: bool, prepare: bool = True
             gc.freeze()
             yield deps
         finally:
+            await stack.aclose()  # the listeners first: nothing is accepted once the router and bus stop
             if router is not None:
                 await router.stop()

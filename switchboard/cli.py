@@ -72,6 +72,21 @@ def router() -> None:
 
 
 @app.command()
+def adapter(
+    kind: Annotated[str, typer.Argument(help="smtp: the SMTP listener; http: the provider webhooks")],
+) -> None:
+    """Run the channel adapters alone (distributed mode): the SMTP listener or the webhooks' HTTP server."""
+    from switchboard.serve import serve_adapters
+
+    if kind not in ("smtp", "http"):
+        typer.echo("switchboard adapter: choose smtp or http", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    configure(settings.log_level)
+    _run(serve_adapters(settings, "smtp" if kind == "smtp" else "http"))
+
+
+@app.command()
 def migrate() -> None:
     """Apply database migrations."""
     from shared.db.migrate import upgrade

@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import Literal
 
 import uvicorn
 from fastapi import FastAPI
 
 from gateway import create_process_app
 from router.service import Router
+from services.routers import listeners
 from shared.db.session import create_engine, session_factory
 from shared.settings import Settings
-from switchboard.bootstrap import build_app, components, prepare_database
+from switchboard.bootstrap import adapter_app, build_app, components, prepare_database
 
 log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings, *, with_router: bool) -> None:
-    """Run the gateway (with a router in embedded mode) under uvicorn."""
-    app = build_app(settings, with_router=with_router)
+    """Run the gateway (with a router and the adapters' listeners in embedded mode) under uvicorn."""
+    app = build_app(settings, with_router=with_router, listen=with_router)
     await uvicorn.Server(uvicorn_config(app, settings, settings.port)).serve()
 
 
@@ -83,6 +85,31 @@ async def _until_stopped_or_ended(router: Router, stop: asyncio.Event) -> int:
         return 0
     log.error("router loop %s ended on its own; stopping so that the process is restarted", ended.result())
     return 1
+
+
+async def serve_adapters(settings: Settings, kind: Literal["smtp", "http"], stop: asyncio.Event | None = None) -> None:
+    """Run the channel adapters alone (distributed mode) until SIGTERM (or ``stop``): ``smtp`` the SMTP
+    listener on ``SWITCHBOARD_SMTP_PORT``, ``http`` the provider webhooks on ``SWITCHBOARD_PORT``."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with components(settings) as parts:
+            if kind == "smtp":
+                async with listeners(parts):
+                    await stop.wait()
+                return
+            http = uvicorn.Server(uvicorn_config(adapter_app(parts), settings, settings.port))
+            serving = asyncio.create_task(http.serve(), name="adapter-http")
+            stopped = asyncio.create_task(stop.wait())
+            await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            http.should_exit = True
+            await serving
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
 
 
 async def prepare_only(settings: Settings) -> None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make down`: stop what `make up` started (gateway, routers, then Kafka and PostgreSQL).
+# `make down`: stop what `make up` started (gateway, routers, adapters, then Kafka and PostgreSQL).
 # SIGTERM, wait up to SWITCHBOARD_DOWN_TIMEOUT seconds (20), then SIGKILL. Idempotent; data in
 # var/ is kept (delete var/ to start afresh).
 set -uo pipefail

@@ -4,7 +4,9 @@
 #   Kafka (single KRaft node) + PostgreSQL (throwaway cluster) via deploy/local/servers, unless
 #   SWITCHBOARD_KAFKA_BOOTSTRAP / SWITCHBOARD_DATABASE_URL point at existing ones; then
 #   `switchboard migrate`, `switchboard seed` (unless SWITCHBOARD_SEED_DEMO=0), one gateway on
-#   SWITCHBOARD_PORT (default 8000) and two routers. Returns once /readyz answers 200.
+#   SWITCHBOARD_PORT (default 8000), two routers, and the channel adapters (unless
+#   SWITCHBOARD_ADAPTERS=0): the provider webhooks on SWITCHBOARD_ADAPTER_PORT (8002) and the SMTP
+#   listener on SWITCHBOARD_SMTP_PORT (2525). Returns once /readyz answers 200.
 #
 #   Files: var/ (or $SWITCHBOARD_VAR_DIR): run/*.pid, log/*.log, kafka/, postgres/, admin_key.
 #   Knobs: SWITCHBOARD_LOCAL_KAFKA_PORT (9092), SWITCHBOARD_LOCAL_PG_PORT (55432),
@@ -99,6 +101,11 @@ start gateway gateway
 for i in $(seq 1 "$ROUTERS"); do
   start "router-$i" router
 done
+ADAPTER_PORT="${SWITCHBOARD_ADAPTER_PORT:-8002}"
+if [[ "${SWITCHBOARD_ADAPTERS:-1}" != "0" ]]; then
+  SWITCHBOARD_PORT="$ADAPTER_PORT" start adapter-http adapter http
+  start adapter-smtp adapter smtp
+fi
 
 # -- wait until ready --------------------------------------------------------------------------
 URL="http://127.0.0.1:$PORT/readyz"
@@ -129,6 +136,7 @@ EOF
 cat >&2 <<EOF
 up: Switchboard is up
       API         http://127.0.0.1:$PORT   (docs: /docs)
+      webhooks    http://127.0.0.1:$ADAPTER_PORT/v1/webhooks/...   SMTP 127.0.0.1:${SWITCHBOARD_SMTP_PORT:-2525}
       admin key   ${SWITCHBOARD_ADMIN_KEY:0:4}... (${VAR#"$ROOT"/}/admin_key, unless you set SWITCHBOARD_ADMIN_KEY)
       Kafka       $SWITCHBOARD_KAFKA_BOOTSTRAP
       database    ${SWITCHBOARD_DATABASE_URL%%\?*}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -104,6 +105,51 @@ async def get_message(message_id: str, _: AdminDep, session: SessionDep) -> Mess
         raise NotFound("no routed message with that id (it may still be on its way to the router)")
     decision = await session.get(Decision, message_id)
     return _out(row, decision)
+
+
+@router.get(
+    "/{message_id}/attachments/{sha256}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the attachment's bytes"}},
+)
+async def get_attachment(
+    message_id: str,
+    sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")],
+    _: AdminDep,
+    session: SessionDep,
+    deps: DepsDep,
+) -> Response:
+    """One attachment of a routed message, as a download (never rendered inline by a browser).
+
+    404 when the message does not list that attachment, or its bytes were not kept (over a size limit).
+    """
+    row = await session.get(Message, message_id)
+    listed = [a for a in (row.body.get("attachments", []) if row is not None else []) if isinstance(a, dict)]
+    found = next((a for a in listed if a.get("sha256") == sha256 and a.get("storage_ref")), None)
+    data = await deps.blobs.get(str(found["storage_ref"])) if found is not None else None
+    if found is None or data is None:
+        raise NotFound("the message has no stored attachment with that SHA-256")
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": content_disposition(str(found.get("name") or "attachment")),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "X-Attachment-Content-Type": _header_safe(str(found.get("content_type") or ""))[:127],
+        },
+    )
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with an ASCII fallback name and the RFC 5987 UTF-8 one: no header injection, no path."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "attachment"
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._- ") else "_" for c in base)[:150]
+    return f"attachment; filename=\"{fallback or 'attachment'}\"; filename*=UTF-8''{quote(base[:150], safe='')}"
+
+
+def _header_safe(value: str) -> str:
+    return "".join(c for c in value if c.isascii() and c.isprintable())
 
 
 @router.get("", response_model=list[MessageOut])

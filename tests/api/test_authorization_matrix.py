@@ -28,6 +28,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("post", "/v1/messages"): INGEST,
     ("get", "/v1/messages"): ADMIN,
     ("get", "/v1/messages/{message_id}"): ADMIN,
+    ("get", "/v1/messages/{message_id}/attachments/{sha256}"): ADMIN,
     ("get", "/v1/agents"): SUPERVISORS,
     ("post", "/v1/agents"): ADMIN,
     ("put", "/v1/agents/me/presence"): AGENT,

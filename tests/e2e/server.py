@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -36,13 +37,17 @@ def server_env(tmp: Path, port: int) -> dict[str, str]:
         "SWITCHBOARD_ADMIN_KEY": ADMIN,
         "SWITCHBOARD_LOG_LEVEL": "WARNING",
         "SWITCHBOARD_BLOB_DIR": str(tmp / "blobs"),
+        "SWITCHBOARD_SMTP_PORT": str(free_port()),
     }
 
 
-def start(tmp: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start ``switchboard run``, logging to ``tmp/server.log``."""
+def start(
+    tmp: Path, port: int, env: Mapping[str, str] | None = None, args: Sequence[str] = ("run",)
+) -> subprocess.Popen[bytes]:
+    """Start ``switchboard run`` (or ``args``) with ``env`` added, logging to ``tmp/server.log``."""
     with (tmp / "server.log").open("ab") as log:
-        return subprocess.Popen([*CLI, "run"], env=server_env(tmp, port), stdout=log, stderr=log, cwd=tmp)
+        environment = server_env(tmp, port) | dict(env or {})
+        return subprocess.Popen([*CLI, *args], env=environment, stdout=log, stderr=log, cwd=tmp)
 
 
 async def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:

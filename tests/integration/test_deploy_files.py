@@ -22,7 +22,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 K8S = DEPLOY / "k8s"
-APP_COMMANDS = {"gateway", "router", "migrate"}
+APP_COMMANDS = {"gateway", "router", "migrate", "adapter"}
 
 
 def load_all(path: Path) -> list[dict[str, Any]]:
@@ -91,12 +91,18 @@ def test_compose_app_services_and_commands(compose: dict[str, Any]) -> None:
     assert commands["migrate"] == ["migrate"]
     assert commands["gateway"] == ["gateway"]
     assert commands["router"] == ["router"]
+    assert commands["adapter-http"] == ["adapter", "http"]
+    assert commands["adapter-smtp"] == ["adapter", "smtp"]
+    for name in ("gateway", "adapter-http", "adapter-smtp"):
+        assert "blobs:/app/var/blobs" in services[name]["volumes"], (
+            "attachments written by adapters, served by the gateway"
+        )
     assert services["router"]["deploy"]["replicas"] == 2
     assert "8000:8000" in services["gateway"]["ports"]
     assert "/readyz" in " ".join(services["gateway"]["healthcheck"]["test"])
     router_port = services["router"]["environment"]["SWITCHBOARD_ROUTER_PORT"]
     assert f":{router_port}/healthz" in " ".join(services["router"]["healthcheck"]["test"])
-    for name in ("gateway", "router"):
+    for name in ("gateway", "router", "adapter-http", "adapter-smtp"):
         deps = services[name]["depends_on"]
         assert deps["migrate"]["condition"] == "service_completed_successfully"
         assert deps["kafka"]["condition"] == "service_healthy"
@@ -124,7 +130,7 @@ def test_dockerfile_is_slim_non_root_with_switchboard_entrypoint() -> None:
     assert users
     assert users[-1].split(":")[0] not in ("root", "0")
     assert re.search(r'^ENTRYPOINT \["switchboard"\]$', text, re.M)
-    assert re.search(r"^EXPOSE 8000$", text, re.M)
+    assert re.search(r"^EXPOSE 8000 2525$", text, re.M)
     # everything the package build needs is copied in (pyproject's packages and readme)
     for part in ("pyproject.toml", "README.md", "shared", "gateway", "router", "services", "switchboard"):
         assert re.search(rf"^COPY .*\b{re.escape(part)}\b", text, re.M), part

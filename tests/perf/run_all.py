@@ -19,6 +19,7 @@ BENCHES = [
     "bench_ocr.py",
     "bench_twilio.py",
     "bench_chat.py",
+    "bench_smtp.py",
 ]
 
 
