@@ -343,6 +343,8 @@ class MessageOut(BaseModel):
     text: str
     attachments: list[dict[str, Any]]
     flags: dict[str, Any]
+    metadata: dict[str, str] = {}
+    """Provider extras the adapter kept: a fax's ``fax_pages`` and ``ocr`` state, an email's ``thread_root``."""
     classification: dict[str, Any]
     decision: DecisionOut | None
 

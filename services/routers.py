@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter
 
-from services import email
+from services import email, fax
 from services.chat import chat_router
 from services.common import AdapterDeps
 from services.email.app import posted_limit
@@ -31,5 +31,6 @@ def body_limits(settings: Settings) -> dict[str, int]:
 @asynccontextmanager
 async def listeners(deps: AdapterDeps, *, smtp_port: int | None = None) -> AsyncIterator[dict[str, asyncio.Server]]:
     """Run the adapters' own listeners (SMTP) until the block ends; yields them by name."""
+    await asyncio.to_thread(fax.find_tesseract)  # logs at start, once, when fax OCR is off
     async with email.smtp_listener(deps, port=smtp_port) as smtp:
         yield {"smtp": smtp}

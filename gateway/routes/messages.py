@@ -186,6 +186,7 @@ def _out(row: Message, decision: Decision | None) -> MessageOut:
         text=body.get("text", ""),
         attachments=body.get("attachments", []),
         flags=body.get("flags", {}),
+        metadata=body.get("metadata", {}),
         classification=row.classification,
         decision=None
         if decision is None

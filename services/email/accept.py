@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from services import fax
 from services.common import AdapterDeps
 from services.email.mime import ParsedMail, Part
 from services.email.parse import to_inbound
@@ -56,7 +57,8 @@ async def accept_mail(
 ) -> InboundMessage:
     """Normalize ``mail`` and publish it; returns once it is durable (raises ``BusUnavailable`` otherwise).
 
-    Attachments are stored first, so a message on the bus never names bytes that were not kept.
+    Attachments are stored first, so a message on the bus never names bytes that were not kept. A fax
+    service's delivery becomes the fax it carries (channel ``fax``), its document read by text layer or OCR.
     """
     attachments, over = await store_attachments(mail.attachments, blobs=deps.blobs, settings=deps.settings)
     meta = dict(extra or {})
@@ -73,5 +75,31 @@ async def accept_mail(
         envelope_sender=envelope_sender,
         extra=meta,
     )
+    origin = fax.recognize(
+        sender=mail.header("from") or envelope_sender or "",
+        subject=mail.header("subject"),
+        headers=mail.headers,
+        text=mail.text,
+        fax_senders=deps.settings.fax_senders,
+    )
+    if origin is not None:
+        message = await as_fax(message, mail, origin, settings=deps.settings)
     await publish_inbound(message, bus=deps.bus, settings=deps.settings)
     return message
+
+
+async def as_fax(
+    message: InboundMessage, mail: ParsedMail, origin: fax.FaxOrigin, *, settings: Settings
+) -> InboundMessage:
+    """The fax in a fax service's mail: its attached PDF or TIFF read (within the OCR limits) into its text."""
+    part = next((p for p in mail.attachments if fax.is_fax_document(p.content_type, p.name, p.data)), None)
+    document = None
+    if part is not None:
+        document = await fax.read_document(
+            part.data,
+            part.content_type,
+            max_pages=settings.ocr_max_pages,
+            timeout=settings.ocr_timeout_seconds,
+            languages=settings.languages,
+        )
+    return fax.fax_message(message, origin, document, document_sha256=None if part is None else sha256_hex(part.data))
