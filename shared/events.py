@@ -98,7 +98,7 @@ RoutedEvent = Annotated[
     MessageRouted | SlaChanged | AssignmentRequeued | ShiftEnded | QueueOverflowed, Field(discriminator="type")
 ]
 """Any event on ``switchboard.routed.v1``, told apart by ``type``."""
-ROUTED_EVENT: TypeAdapter[RoutedEvent] = TypeAdapter(RoutedEvent)  # type: ignore[arg-type]  # an Annotated union
+ROUTED_EVENT: TypeAdapter[RoutedEvent] = TypeAdapter(RoutedEvent)
 
 
 class DeadLetter(_Event):

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     """Frames a chat session may send per minute, after a burst of ``chat_burst``; more get rate-limited
     errors, and as many again unheeded close the socket (1008)."""
     chat_burst: int = Field(default=10, ge=1, le=10_000)
+    chat_sockets_per_session: int = Field(default=5, ge=1, le=100)
+    """Sockets one chat session may hold open at once in one process (tabs of the same visitor); one more is
+    refused with a ``too-many-sockets`` error and closed (1008)."""
     chat_session_idle_days: int = Field(default=30, ge=1, le=3650)
     """A chat session not resumed for this long is forgotten: its resume token stops working."""
 

@@ -76,6 +76,10 @@ class ChatSocket:
             await self.ws.send_json(error_frame("unavailable", "chat is unavailable; reconnect shortly", retry_after=2))
             await self.ws.close(TRY_AGAIN_LATER)
             return
+        if len(self.hub.sockets(visitor.session_id)) >= self.settings.chat_sockets_per_session:
+            await self.ws.send_json(error_frame("too-many-sockets", "this chat is open in too many windows"))
+            await self.ws.close(POLICY_VIOLATION, "too many sockets")
+            return
         self.hub.join(visitor.session_id, self.ws)
         try:
             await self.ws.send_json(session_frame(visitor.session_id, token, resumed=resumed))

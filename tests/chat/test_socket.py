@@ -212,6 +212,29 @@ def test_a_frame_over_the_size_limit_closes_the_socket(tmp_path: Path) -> None:
         assert asyncio.run(visit(server)) == 1009
 
 
+def test_a_session_holds_at_most_its_cap_of_sockets_and_one_closed_makes_room(tmp_path: Path) -> None:
+    async def visit(server: Server) -> tuple[dict[str, object], int | None, str]:
+        first, session = await open_chat(server)
+        more = [(await open_chat(server, resume=session["resume_token"]))[0]]
+        url = server.ws + f"?resume={session['resume_token']}"
+        async with connect(url) as extra:
+            refusal = json.loads(await extra.recv())
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(extra.recv(), 10)
+        await first.close()
+        again, reopened = await open_chat(server, resume=session["resume_token"])
+        for ws in (*more, again):
+            await ws.close()
+        return refusal, extra.close_code, str(reopened["session_id"] == session["session_id"])
+
+    with Server(chat_settings(tmp_path, chat_sockets_per_session=2)) as server:
+        refusal, code, same = asyncio.run(visit(server))
+    assert refusal["type"] == "error"
+    assert refusal["code"] == "too-many-sockets"
+    assert code == 1008
+    assert same == "True"
+
+
 async def test_a_message_over_the_character_limit_is_refused_with_an_error_frame(server: Server) -> None:
     ws, _ = await open_chat(server)
     answer = await exchange(ws, {"type": "message", "text": "y" * 4001, "client_id": "long"})
