@@ -12,7 +12,7 @@ from cel import stdlib
 from router.rules.decision import RuleDecision, RuleOutcome
 from router.rules.index import CandidateIndex
 from router.rules.model import LANGUAGE_PLACEHOLDER, Action, RulesetDocument, RulesetInvalid
-from router.rules.sandbox import Sandbox, shared_sandbox
+from router.rules.sandbox import Sandbox, describe_failure, shared_sandbox
 from router.rules.validate import CheckedRule, check_ruleset
 
 _STDLIB: dict[str, Callable[..., object]] = {
@@ -197,12 +197,8 @@ def resolve_language(action: Action, facts: Mapping[str, object]) -> Action:
 def describe_error(exc: Exception) -> str:
     """A short, single-line description of an evaluation error."""
     if isinstance(exc, KeyError):
-        return f"no such key: {exc.args[0]!r}" if exc.args else "no such key"
-    text = (str(exc).splitlines() or [""])[0]
-    sentence_end = text.find(". ")
-    if sentence_end > 0:
-        text = text[:sentence_end]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        return describe_failure("KeyError", "", missing_key=repr(exc.args[0]) if exc.args else None)
+    return describe_failure(type(exc).__name__, str(exc))
 
 
 def compile_ruleset(

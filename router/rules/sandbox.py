@@ -174,6 +174,17 @@ class Sandbox:
                 self._worker = None
 
 
+def describe_failure(kind: str, text: str, *, missing_key: str | None = None) -> str:
+    """A short, single-line description of an evaluation error of type ``kind`` (in process or in the child)."""
+    if kind == "KeyError":
+        return f"no such key: {missing_key}" if missing_key is not None else "no such key"
+    line = (text.splitlines() or [""])[0]
+    sentence_end = line.find(". ")
+    if sentence_end > 0:
+        line = line[:sentence_end]
+    return f"{kind}: {line}" if line else kind
+
+
 def _outcome(answer: tuple[object, ...]) -> Answer:
     """Translate the child's answer into a rule outcome."""
     match answer:
@@ -183,8 +194,8 @@ def _outcome(answer: tuple[object, ...]) -> Answer:
             return "no_match", None
         case ("other", str(kind)):
             return "error", f"condition gave {kind}, not bool"
-        case ("raised", str(description)):
-            return "error", description
+        case ("raised", str(kind), str(text), missing):
+            return "error", describe_failure(kind, text, missing_key=missing if isinstance(missing, str) else None)
     return "error", "the rule evaluator gave no answer"
 
 

@@ -2,7 +2,7 @@
 
 Run as a script by path (``python sandbox_worker.py``) so that it imports only the CEL library.
 Frames are a 4-byte big-endian length and a pickle: in ``(source, variables, function names)``, out
-``("bool", value)``, ``("other", type name)`` or ``("raised", short description of the error)``.
+``("bool", value)``, ``("other", type name)`` or ``("raised", error type, message, missing key)``.
 """
 
 from __future__ import annotations
@@ -29,21 +29,17 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
     return data
 
 
-def _answer(stream: BinaryIO, value: tuple[str, ...] | tuple[str, bool]) -> None:
+def _answer(stream: BinaryIO, value: tuple[str | None, ...] | tuple[str, bool]) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(struct.pack(">I", len(payload)) + payload)
     stream.flush()
 
 
-def _describe(exc: Exception) -> str:
-    """A short, single-line description of an evaluation error (as ``router.rules.engine`` gives)."""
+def _failure(exc: Exception) -> tuple[str, str, str, str | None]:
+    """What the parent needs to describe an evaluation error (``router.rules.sandbox.describe_failure``)."""
     if isinstance(exc, KeyError):
-        return f"no such key: {exc.args[0]!r}" if exc.args else "no such key"
-    text = (str(exc).splitlines() or [""])[0]
-    sentence_end = text.find(". ")
-    if sentence_end > 0:
-        text = text[:sentence_end]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        return "raised", "KeyError", "", repr(exc.args[0]) if exc.args else None
+    return "raised", type(exc).__name__, str(exc), None
 
 
 def main() -> None:
@@ -73,7 +69,7 @@ def main() -> None:
             context = cel.Context(variables, {name: library[name] for name in functions if name in library})
             result = program.execute(context)  # type: ignore[attr-defined]
         except Exception as exc:
-            _answer(answer_out, ("raised", _describe(exc)))
+            _answer(answer_out, _failure(exc))
             continue
         _answer(answer_out, ("bool", result) if isinstance(result, bool) else ("other", type(result).__name__))
 
