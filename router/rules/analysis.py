@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from router.rules.lexer import LexError, Token, tokenize
+from router.rules.lexer import LexError, Token, matching_bracket, tokenize
 
 INDEXED_FIELDS: tuple[str, ...] = (
     "channel",
@@ -72,25 +72,9 @@ def conjuncts(tokens: Sequence[Token]) -> list[Sequence[Token]]:
 
 def _strip_parens(tokens: Sequence[Token]) -> Sequence[Token]:
     """Remove parentheses that enclose the whole token sequence."""
-    while len(tokens) >= 2 and tokens[0].text == "(" and _closing(tokens, 0) == len(tokens) - 1:
+    while len(tokens) >= 2 and tokens[0].text == "(" and matching_bracket(tokens, 0) == len(tokens) - 1:
         tokens = tokens[1:-1]
     return tokens
-
-
-def _closing(tokens: Sequence[Token], opening: int) -> int:
-    """Index of the bracket closing the one at ``opening`` (or -1 if unbalanced)."""
-    depth = 0
-    for i in range(opening, len(tokens)):
-        text = tokens[i].text
-        if tokens[i].kind != "op":
-            continue
-        if text in "([{":
-            depth += 1
-        elif text in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
 
 
 def _pin(conjunct: Sequence[Token]) -> tuple[str, frozenset[str]] | None:

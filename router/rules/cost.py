@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from router.rules.checks import MACROS, Problem
-from router.rules.lexer import Token
+from router.rules.lexer import Token, matching_bracket
 
 MAX_TOKENS = 1_000
 """Expression size: tokens in one condition (a realistic rule has under 100)."""
@@ -109,28 +109,12 @@ def _receiver_macros(tokens: Sequence[Token], at: int) -> int:
     count = 0
     i = at - 2  # the token before the "." that precedes the macro name
     while i >= 0 and tokens[i].text == ")":
-        opening = _opening(tokens, i)
+        opening = matching_bracket(tokens, i)
         if opening <= 0 or not _opens_macro(tokens, opening - 1):
             break
         count += 1
         i = opening - 3
     return count
-
-
-def _opening(tokens: Sequence[Token], closing: int) -> int:
-    """Index of the "(" matching the ")" at ``closing`` (-1 when unbalanced)."""
-    balance = 0
-    for i in range(closing, -1, -1):
-        text = tokens[i].text
-        if tokens[i].kind != "op":
-            continue
-        if text in ")]}":
-            balance += 1
-        elif text in "([{":
-            balance -= 1
-            if balance == 0:
-                return i
-    return -1
 
 
 def _range_problems(tokens: Sequence[Token]) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +38,21 @@ class Token:
     text: str
     offset: int
     value: str | None = None
+
+
+def matching_bracket(tokens: Sequence[Token], at: int) -> int:
+    """Index of the bracket matching the one at ``at``: forward from an opening one, back from a closing one
+    (-1 when unbalanced)."""
+    step, deeper = (1, "([{") if tokens[at].text in "([{" else (-1, ")]}")
+    depth, i = 0, at
+    while 0 <= i < len(tokens):
+        token = tokens[i]
+        if token.kind == "op" and token.text in "()[]{}":
+            depth += 1 if token.text in deeper else -1
+            if depth == 0:
+                return i
+        i += step
+    return -1
 
 
 def position(source: str, offset: int) -> tuple[int, int]:
