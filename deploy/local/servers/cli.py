@@ -108,16 +108,7 @@ def _kafka(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "start":
         print(KafkaServer(data_dir, port=args.port, controller_port=args.controller_port).start(timeout=args.timeout))
         return 0
-    server = KafkaServer(data_dir)
-    if args.action == "stop":
-        if args.purge:
-            server.purge()
-        else:
-            server.stop(timeout=args.timeout, kill=args.kill)
-        return 0
-    status = server.status()
-    print(status.line("kafka"))
-    return status.exit_code
+    return _stop_or_status(KafkaServer(data_dir), args, "kafka")
 
 
 def _postgres(args: argparse.Namespace, data_dir: Path) -> int:
@@ -125,6 +116,11 @@ def _postgres(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "start":
         print(server.start(timeout=args.timeout))
         return 0
+    return _stop_or_status(server, args, "postgres")
+
+
+def _stop_or_status(server: KafkaServer | PostgresServer, args: argparse.Namespace, name: str) -> int:
+    """``stop`` (``--purge`` deletes the data too) or ``status`` of either server."""
     if args.action == "stop":
         if args.purge:
             server.purge()
@@ -132,7 +128,7 @@ def _postgres(args: argparse.Namespace, data_dir: Path) -> int:
             server.stop(timeout=args.timeout, kill=args.kill)
         return 0
     status = server.status()
-    print(status.line("postgres"))
+    print(status.line(name))
     return status.exit_code
 
 
