@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from router import planning, store
 from router.assign import WorkItem, sticky_agent
 from router.state import RouterState
-from shared.db import capacity
+from shared.db import activity, capacity
 from shared.db.models import Assignment, AuditEvent, Decision, Message
 from shared.events import FlaggedOutcome, MessageRouted
 from shared.ids import new_id
@@ -118,6 +118,9 @@ async def _route(message: InboundMessage, classified: Mapping[str, object], step
         sla_next_check=plan.sla_next_check,
     )
     session.add(row)
+    if agent_id is not None:
+        activity.record(session, "assignment.offered", now, conversation_id=conv_id, assignment_id=row.id,
+                        queue=row.queue, agent_id=agent_id, data={"status": Status.OFFERED})  # fmt: skip
     loaded.open[conv_id] = row  # a later message of this conversation in the batch joins it
     note = plan.selection.reason if plan.selection is not None else ""
     return _record(step, message, row, plan.rule.version, outcome, planning.trace(plan, classified, outcome, note))
@@ -165,6 +168,9 @@ def _record(
             trace=trace,
         )
     )
+    activity.record(step.session, "message.routed", step.now, conversation_id=assignment.conversation_id,
+                    assignment_id=assignment.id, message_id=message.id, queue=assignment.queue,
+                    agent_id=assignment.agent_id, data={"outcome": outcome, "ruleset_version": version})  # fmt: skip
     return MessageRouted(
         message_id=message.id,
         conversation_id=assignment.conversation_id,
@@ -200,6 +206,8 @@ def _file_flagged(
         step.session.add(
             AuditEvent(actor="router", action="message.dropped", subject=message.id, detail={"flag": kind})
         )
+    activity.record(step.session, "message.routed", step.now, conversation_id=conv_id, message_id=message.id,
+                    queue=queue, data={"outcome": outcome, "ruleset_version": None})  # fmt: skip
     return MessageRouted(
         message_id=message.id,
         conversation_id=conv_id,

@@ -26,7 +26,7 @@ from router.assign.hours import is_open, shift_end
 from router.assign.sla import Breach
 from router.policies import business_hours
 from shared import lifecycle
-from shared.db import presence
+from shared.db import activity, presence
 from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent
 from shared.errors import InvalidRequest
@@ -65,6 +65,8 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
         event: dict[str, object] = {"type": f"sla.{state}", "assignment_id": row.id, "queue": row.queue,
                                     "conversation_id": row.conversation_id, "agent_id": row.agent_id,
                                     "at": now}  # fmt: skip
+        activity.record(session, f"sla.{state}", now, conversation_id=row.conversation_id, assignment_id=row.id,
+                        queue=row.queue, agent_id=row.agent_id, data={"sla_state": state})  # fmt: skip
         if state == "breached" and row.escalated_at is None:
             event.update(await _escalate(session, row, Breach("first_response", row.sla_priority, now), now))
         events.append(SlaChanged.model_validate(event))

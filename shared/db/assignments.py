@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import capacity
+from shared.db import activity, capacity
 from shared.db.models import Assignment
 from shared.lifecycle import Status, Transition, Work
 
@@ -28,8 +28,9 @@ def work_of(row: Assignment) -> Work:
 
 
 async def apply(session: AsyncSession, transition: Transition, channel: str, now: datetime) -> bool:
-    """Apply ``transition`` if the row still holds what it expects, and give back the capacity it releases.
-    False when another writer changed the row first (nothing is written then)."""
+    """Apply ``transition`` if the row still holds what it expects, give back the capacity it releases and
+    record it in the activity log. False when another writer changed the row first (nothing is written then).
+    """
     guard = [
         getattr(Assignment, column).is_(None) if value is None else getattr(Assignment, column) == value
         for column, value in transition.expect.items()
@@ -44,4 +45,5 @@ async def apply(session: AsyncSession, transition: Transition, channel: str, now
         return False
     if transition.release is not None:
         await capacity.release(session, transition.release, channel, now)
+    activity.record_transition(session, transition, now)
     return True

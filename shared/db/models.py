@@ -303,6 +303,109 @@ class Assignment(Base):
     sla_state: Mapped[str] = mapped_column(String(16), default="ok")
     sla_next_check: Mapped[datetime | None] = mapped_column(default=None)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The first reply sent to the customer: it stops the SLA's first-response clock.
+    first_response_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Activity(Base):
+    """Something that happened to an assignment, a conversation or a message, recorded in the transaction that
+    made it happen: the outbox that agents' event streams, long-polls and outbound webhooks read. ``agent_id``
+    is who holds the work afterwards, ``previous_agent_id`` who held it before when that changed. ``id`` orders
+    the log, but on PostgreSQL ids can commit out of order: readers must allow for that (``shared.db.activity``).
+    """
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index("ix_activity_agent_id_id", "agent_id", "id"),
+        Index("ix_activity_previous_agent_id_id", "previous_agent_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    type: Mapped[str] = mapped_column(String(48))
+    conversation_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    assignment_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    message_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    queue: Mapped[str | None] = mapped_column(String(64), default=None)
+    agent_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    previous_agent_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    data: Mapped[Json] = mapped_column(JSON, default=dict)
+
+
+class Reply(Base):
+    """A message sent to the customer (an agent's reply), kept in the conversation with its delivery state:
+    ``pending`` until a sender has handed it to the channel (retried with backoff), then ``sent``, or
+    ``failed`` once the retries are spent. ``provider_ref`` is the channel's id for it (Message-ID, SID)."""
+
+    __tablename__ = "replies"
+    __table_args__ = (
+        Index("ix_replies_conversation_id_created_at", "conversation_id", "created_at"),
+        Index("ix_replies_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    assignment_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    agent_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    author: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(998), default=None)
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[Json]] = mapped_column(JSON, default=list)
+    in_reply_to: Mapped[str | None] = mapped_column(String(36), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    provider_ref: Mapped[str | None] = mapped_column(String(255), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class MessageReceipt(Base):
+    """Who posted a message and when it was accepted, written at ingest: the poster can read it back before
+    the router has stored it."""
+
+    __tablename__ = "message_receipts"
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookSubscription(Base):
+    """An integration's endpoint for outbound events; ``cursor`` is the last activity id fanned out to it."""
+
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    secret: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription: ``pending`` (retried with backoff), ``delivered`` or ``parked``."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "activity_id", name="uq_webhook_deliveries_subscription_activity"),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = mapped_column(BigInteger)
+    event_type: Mapped[str] = mapped_column(String(48))
+    conversation_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Ruleset(Base):
@@ -363,6 +466,7 @@ class AuditEvent(Base):
 
 
 __all__ = [
+    "Activity",
     "Agent",
     "AgentCapacity",
     "ApiKey",
@@ -376,11 +480,15 @@ __all__ = [
     "Conversation",
     "Decision",
     "Message",
+    "MessageReceipt",
     "Queue",
+    "Reply",
     "Ruleset",
     "RulesetActivation",
     "SeenToken",
     "SlaPolicyRow",
     "SmsPart",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "utcnow",
 ]
