@@ -157,6 +157,8 @@ def _roles(*roles: Role) -> object:
 
 AdminDep = Annotated[Principal, _roles("admin")]
 SupervisorDep = Annotated[Principal, _roles("admin", "supervisor")]
+OpsDep = Annotated[Principal, _roles("admin", "ops")]
+"""Changes to routing: rulesets, queues, hours, SLA policies, contacts (and outbound webhooks)."""
 IngestDep = Annotated[Principal, _roles("integration", "admin")]
 
 

@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-Role = Literal["integration", "agent", "supervisor", "admin"]
+Role = Literal["integration", "agent", "supervisor", "ops", "admin"]
+"""``ops`` changes routing (rulesets, queues, hours, SLA policies, contacts) without managing keys or agents."""
 ROLES: tuple[Role, ...] = get_args(Role)
 KEY_PREFIX = "sb_"
 

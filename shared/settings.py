@@ -22,6 +22,7 @@ DEFAULT_RATE_LIMITS: dict[Role, tuple[float, int]] = {
     "integration": (1000.0, 2000),
     "admin": (200.0, 1000),
     "supervisor": (50.0, 200),
+    "ops": (50.0, 200),
     "agent": (20.0, 100),
 }
 """Requests per second and burst, per API key of each role."""
