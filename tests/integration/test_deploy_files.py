@@ -19,10 +19,13 @@ from typing import Any
 import pytest
 import yaml
 
+from shared.settings import Settings
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 K8S = DEPLOY / "k8s"
 APP_COMMANDS = {"gateway", "router", "migrate", "adapter"}
+WORKLOADS = ("Deployment", "StatefulSet", "Job")
 
 
 def load_all(path: Path) -> list[dict[str, Any]]:
@@ -150,8 +153,8 @@ def test_k8s_manifests_parse_and_kustomization_lists_them() -> None:
             assert obj["metadata"]["namespace"] == "switchboard"
 
 
-def test_k8s_gateway_deployment_probes_and_service() -> None:
-    deployment = find("Deployment", "switchboard-gateway")
+def test_k8s_gateway_probes_and_service() -> None:
+    deployment = find("StatefulSet", "switchboard-gateway")
     spec = pod_spec(deployment)
     (container,) = spec["containers"]
     assert container["command"] == ["switchboard"]
@@ -195,7 +198,7 @@ def test_k8s_settings_come_from_the_configmap_and_secret() -> None:
     assert set(secret["stringData"]) == {"SWITCHBOARD_DATABASE_URL", "SWITCHBOARD_ADMIN_KEY"}
     assert all(key.startswith("SWITCHBOARD_") for key in configmap["data"])
     for obj in k8s_objects():
-        if obj["kind"] not in ("Deployment", "Job"):
+        if obj["kind"] not in WORKLOADS:
             continue
         spec = pod_spec(obj)
         assert spec["securityContext"]["runAsNonRoot"] is True
@@ -205,11 +208,34 @@ def test_k8s_settings_come_from_the_configmap_and_secret() -> None:
             assert container["image"] == "switchboard"
 
 
+def test_k8s_publishers_keep_their_spool_and_share_the_blobs() -> None:
+    """What Kafka has not acknowledged survives a pod's restart (a volume per pod, at the spool directory the
+    settings default to), and attachments are one volume every pod that stores or reads them mounts."""
+    spool = "/app/var/" + Settings.model_fields["spool_dir"].default.relative_to("var").as_posix()
+    blobs = "/app/var/" + Settings.model_fields["blob_dir"].default.relative_to("var").as_posix()
+    publishers = ["switchboard-gateway", "switchboard-adapter-http", "switchboard-adapter-smtp"]
+    claim = find("PersistentVolumeClaim", "switchboard-blobs")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    for name in publishers:
+        workload = find("StatefulSet", name)
+        templates = {t["metadata"]["name"] for t in workload["spec"]["volumeClaimTemplates"]}
+        (container,) = pod_spec(workload)["containers"]
+        mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+        assert mounts[spool] in templates, name
+        volumes = {v["name"]: v for v in pod_spec(workload)["volumes"]}
+        assert volumes[mounts[blobs]]["persistentVolumeClaim"]["claimName"] == "switchboard-blobs", name
+        governing = find("Service", workload["spec"]["serviceName"])
+        assert governing["spec"]["clusterIP"] == "None"
+    adapters = {
+        tuple(pod_spec(find("StatefulSet", f"switchboard-adapter-{k}"))["containers"][0]["args"])
+        for k in ("http", "smtp")
+    }
+    assert adapters == {("adapter", "http"), ("adapter", "smtp")}
+
+
 def test_deploy_files_use_only_commands_the_cli_has(compose: dict[str, Any]) -> None:
     used = {svc["command"][0] for svc in compose["services"].values() if "command" in svc}
-    used |= {
-        c["args"][0] for o in k8s_objects() if o["kind"] in ("Deployment", "Job") for c in pod_spec(o)["containers"]
-    }
+    used |= {c["args"][0] for o in k8s_objects() if o["kind"] in WORKLOADS for c in pod_spec(o)["containers"]}
     assert used == APP_COMMANDS
     missing = used - cli_commands()
     assert not missing, f"deploy files run commands the CLI lacks: {sorted(missing)}"
