@@ -34,6 +34,7 @@ _SUBFIELDS: dict[str, dict[str, str]] = {
         "amounts": "list(string)",
         "emails": "list(string)",
         "phones": "list(string)",
+        "dates": "list(string)",
     },
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from router.classify.labels import ENTITY_KINDS
 from router.rules import Action, CompiledRuleset, compile_ruleset, default_ruleset, facts_from
 from router.rules.defaults import DEFAULT_QUEUES
 
@@ -143,4 +144,10 @@ def test_facts_from_fills_typed_defaults_and_local_time() -> None:
     assert facts["hour"] == 23
     assert facts["weekday"] == 7
     assert facts["customer"] == {"tier": "", "id": "", "known": False}
-    assert facts["entities"] == {"order_numbers": [], "amounts": [], "emails": [], "phones": []}
+    assert facts["entities"] == {"order_numbers": [], "amounts": [], "emails": [], "phones": [], "dates": []}
+
+
+def test_rules_see_every_entity_kind_the_classifier_extracts() -> None:
+    assert set(facts_from()["entities"]) == set(ENTITY_KINDS)
+    facts = facts_from(entities={"dates": ["2024-05-05"]})
+    assert facts["entities"]["dates"] == ["2024-05-05"]
