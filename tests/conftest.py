@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.harness"]  # real Kafka and PostgreSQL, started only when a selected test needs them
+# real Kafka and PostgreSQL, started only when a selected test needs them; the slow retrain, started early
+pytest_plugins = ["tests.harness", "tests.early_retrain"]
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"

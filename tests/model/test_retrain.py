@@ -15,6 +15,7 @@ import pytest
 
 from router.classify.intent import MODEL_FILE, load_intent_model, model_data_digest
 from router.classify.train import is_held_back, load_records, main, model_text
+from tests import early_retrain
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +28,12 @@ MAX_PREDICTION_CHANGES = 0.005
 
 
 @pytest.fixture(scope="module")
-def retrained(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The model retrained from the committed data into a temporary directory."""
+def retrained(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The model retrained from the committed data: by the child process started when collection ended
+    (``tests/early_retrain.py``), or here when none was."""
+    started = request.session.stash.get(early_retrain.STARTED, None)
+    if started is not None:
+        return started.model()
     out = tmp_path_factory.mktemp("model")
     main(["--data", str(DATA), "--out", str(out)])
     return out / MODEL_FILE
