@@ -17,7 +17,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from shared.bus.kafka import KafkaBus
+from shared.bus.kafka import PUBLISH_TIMEOUT_S, KafkaBus
 from shared.ids import new_id
 from shared.normalize import conversation_key, idempotent_message_id
 from shared.schema import InboundMessage, Sender
@@ -215,15 +215,15 @@ async def test_a_frozen_broker_never_routes_a_refused_message_and_routes_each_ac
                 await asyncio.sleep(0.02)
 
         workers = [asyncio.create_task(ingest(w)) for w in range(4)]
-        await asyncio.sleep(3)
+        await asyncio.sleep(2)
         pid = kafka_broker.pid()
         os.kill(pid, signal.SIGSTOP)
         try:
-            await asyncio.sleep(12)  # longer than the producer's request timeout
+            await asyncio.sleep(PUBLISH_TIMEOUT_S + 2)  # past the producer's request timeout
         finally:
             os.kill(pid, signal.SIGCONT)
         resumed_at = time.monotonic()
-        await asyncio.sleep(5)
+        await asyncio.sleep(3)
         stop.set()
         await asyncio.gather(*workers)
     accepted = {m for m, status in outcomes.items() if status == 202}
