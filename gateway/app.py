@@ -50,8 +50,9 @@ def create_app(
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits)
     app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
     app.add_middleware(AccessLog)  # outermost: every answer, refusals included, gets its headers and log line
-    for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):
-        app.include_router(module.router)
+    # Routes are matched in order: the providers' webhooks and ingest, the hottest paths, are tried first.
     for extra in routers:
         app.include_router(extra)
+    for module in (messages, health, agents, assignments, keys, queues, rulesets, config, metrics):
+        app.include_router(module.router)
     return app
