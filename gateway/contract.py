@@ -38,7 +38,8 @@ DESCRIPTIONS = {
     422: "Some fields are missing or wrong.",
     429: "Too many requests from this key, or failed logins from this address; see Retry-After.",
     431: "Too many or too large request headers.",
-    503: "The database or the bus did not answer; retry after Retry-After seconds.",
+    503: "The database or the bus did not answer, or the channel adapter has no secret configured yet; retry after"
+    " Retry-After seconds.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}
 MUTATING = frozenset({"post", "put", "patch", "delete"})
@@ -46,10 +47,10 @@ ALSO_NOT_FOUND = frozenset({("get", "/v1/rulesets/active")})
 """Operations without path parameters that can still answer 404."""
 WITHOUT_STORAGE = frozenset({("get", "/healthz")})
 """Operations that touch neither database nor bus, so never answer 503."""
-ADAPTER_PROBLEMS = {"/v1/webhooks/": {400, 403, 413, 422}, "/v1/chat/": {400, 401, 403, 404, 413, 422, 429}}
+ADAPTER_PROBLEMS = {"/v1/webhooks/": {400, 401, 403, 413, 422}, "/v1/chat/": {400, 401, 403, 404, 413, 422, 429}}
 """The channel adapters' routes authenticate without a bearer key: a provider's signature (403 when it is
-wrong, or the adapter has no secret), a chat page's origin (403) and its session's resume token (401);
-chat sessions are rate limited (429)."""
+wrong) or basic-auth credentials (401), a chat page's origin (403) and its session's resume token (401);
+chat sessions are rate limited (429). An adapter without its secret answers 503, so providers retry."""
 
 
 def problems_for(method: str, path: str, operation: dict[str, Any]) -> list[int]:

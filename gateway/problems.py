@@ -15,6 +15,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import (
+    AdapterNotConfigured,
     BusUnavailable,
     Conflict,
     Forbidden,
@@ -35,6 +36,7 @@ STATUS: dict[type[SwitchboardError], int] = {
     Unauthorized: 401,
     Forbidden: 403,
     BusUnavailable: 503,
+    AdapterNotConfigured: 503,
     PayloadTooLarge: 413,
     RateLimited: 429,
 }

@@ -75,10 +75,20 @@ class SignatureInvalid(Forbidden):
     code = "signature-invalid"
 
 
-class AdapterNotConfigured(Forbidden):
-    """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned."""
+class AdapterNotConfigured(SwitchboardError):
+    """A channel adapter whose secret is unset: it refuses all traffic rather than accept it unsigned.
+
+    Answered as unavailable (503 with ``Retry-After``), not forbidden: providers retry a 5xx for hours or days
+    (Mailgun, SendGrid, Postmark, Vonage) and give up on a 403, so what customers wrote while the secret was
+    missing still arrives once an operator sets it.
+    """
 
     code = "adapter-not-configured"
+    retry_after = 300
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(self.retry_after)
 
 
 class PayloadTooLarge(SwitchboardError):

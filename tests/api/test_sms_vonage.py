@@ -128,7 +128,7 @@ async def test_signed_but_invalid_fields_get_a_clear_4xx(client: httpx.AsyncClie
 async def test_without_a_secret_unsigned_traffic_is_refused_unless_allowed(tmp_path: Path) -> None:
     async with running_app(make_settings(tmp_path), with_router=False) as app, admin_client(app) as client:
         r = await client.post(VONAGE_PATH, json=vonage_params("0G00000001"))
-    assert r.status_code == 403
+    assert (r.status_code, r.headers["Retry-After"]) == (503, "300")
     assert r.json()["type"].endswith("/adapter-not-configured")
     allowed = make_settings(tmp_path / "allowed", vonage_allow_unsigned=True)
     async with running_app(allowed, with_router=True) as app, admin_client(app) as client:

@@ -41,6 +41,15 @@ async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
         "SWITCHBOARD_RATE_LIMITS": UNLIMITED,
         "SWITCHBOARD_AUTH_FAILURES_PER_MINUTE": "1000000",
         "SWITCHBOARD_ADAPTERS": "1",
+        # Every adapter configured: the fuzzer meets the signature and credential checks, not the 503 of an
+        # adapter without its secret.
+        "SWITCHBOARD_MAILGUN_SIGNING_KEY": "fuzz-mailgun-key",
+        "SWITCHBOARD_SENDGRID_USERNAME": "sendgrid",
+        "SWITCHBOARD_SENDGRID_PASSWORD": "fuzz-sendgrid-password",
+        "SWITCHBOARD_POSTMARK_USERNAME": "postmark",
+        "SWITCHBOARD_POSTMARK_PASSWORD": "fuzz-postmark-password",
+        "SWITCHBOARD_TWILIO_AUTH_TOKEN": "fuzz-twilio-token",
+        "SWITCHBOARD_VONAGE_SIGNATURE_SECRET": "fuzz-vonage-secret",
     }
     with (tmp_path / "server.log").open("ab") as log:
         proc = subprocess.Popen([*CLI, "run"], env=env, stdout=log, stderr=log, cwd=tmp_path)
