@@ -1,0 +1,47 @@
+"""An agent's event stream (Server-Sent Events)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+
+from gateway.deps import AgentDep
+from gateway.push import EVENT_NAMES, PushDep, stream_for
+from gateway.push.stream import EventStream
+
+router = APIRouter(prefix="/v1/agents", tags=["agents"])
+
+DESCRIPTION = (
+    "Your events as Server-Sent Events, as they happen in any gateway or router process. Event types: "
+    + ", ".join(f"`{name}`" for name in EVENT_NAMES)
+    + ". Each carries its activity id (`id:`), the assignment, conversation, queue and time, and a `reason` for "
+    "withdrawals. Reconnect with `Last-Event-ID` (or `?after=`) to get exactly what you missed; when that is "
+    "more than the server replays, a `stream.reset` event tells you to read your assignments afresh. Comment "
+    "lines (`: heartbeat`) keep an idle stream alive. A stream ends after the server's stream lifetime; "
+    "reconnecting resumes it. Past the key's cap on open streams: 429."
+)
+
+
+@router.get(
+    "/me/events",
+    response_class=EventStream,
+    status_code=200,
+    description=DESCRIPTION,
+    responses={
+        200: {
+            "description": "A `text/event-stream`; each event's `id` is its activity id.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        429: {"description": "This key holds as many open streams as it may."},
+    },
+)
+async def my_events(
+    principal: AgentDep,
+    push: PushDep,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, description="`Last-Event-ID` for clients that cannot set it.")] = None,
+) -> EventStream:
+    """Your events as Server-Sent Events (the description lists them)."""
+    assert principal.agent_id is not None
+    return stream_for(push, principal.key_id, principal.agent_id, last_event_id if last_event_id is not None else after)
