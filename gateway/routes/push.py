@@ -10,6 +10,7 @@ from gateway.deps import AgentDep
 from gateway.push import EVENT_NAMES, PushDep, stream_for
 from gateway.push.stream import EventStream
 
+MAX_ID = 10**18 - 1
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
 
 DESCRIPTION = (
@@ -19,7 +20,8 @@ DESCRIPTION = (
     "withdrawals. Reconnect with `Last-Event-ID` (or `?after=`) to get exactly what you missed; when that is "
     "more than the server replays, a `stream.reset` event tells you to read your assignments afresh. Comment "
     "lines (`: heartbeat`) keep an idle stream alive. A stream ends after the server's stream lifetime; "
-    "reconnecting resumes it. Past the key's cap on open streams: 429."
+    "reconnecting resumes it. A `Last-Event-ID` that is not an id this stream sent is ignored (the stream starts "
+    "from now). Past the key's cap on open streams: 429."
 )
 
 
@@ -39,9 +41,18 @@ DESCRIPTION = (
 async def my_events(
     principal: AgentDep,
     push: PushDep,
-    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
-    after: Annotated[int | None, Query(ge=0, description="`Last-Event-ID` for clients that cannot set it.")] = None,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="`Last-Event-ID` for clients that cannot set it.")] = None,
 ) -> EventStream:
     """Your events as Server-Sent Events (the description lists them)."""
     assert principal.agent_id is not None
-    return stream_for(push, principal.key_id, principal.agent_id, last_event_id if last_event_id is not None else after)
+    resume = _event_id(last_event_id) if last_event_id is not None else after
+    return stream_for(push, principal.key_id, principal.agent_id, resume)
+
+
+def _event_id(value: str) -> int | None:
+    """An id this server could have sent (a non-negative 63-bit integer), else None."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)):
+        return int(value)
+    return None
