@@ -11,6 +11,7 @@ from gateway.push import EVENT_NAMES, PushDep, stream_for
 from gateway.push.stream import EventStream
 
 MAX_ID = 10**18 - 1
+AFTER_DOC = "`Last-Event-ID` for clients that cannot set the header (a browser's first `EventSource` request)."
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
 
 DESCRIPTION = (
@@ -42,7 +43,7 @@ async def my_events(
     principal: AgentDep,
     push: PushDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="`Last-Event-ID` for clients that cannot set it.")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description=AFTER_DOC)] = None,
 ) -> EventStream:
     """Your events as Server-Sent Events (the description lists them)."""
     assert principal.agent_id is not None
