@@ -162,3 +162,14 @@ def test_etags_name_the_list_and_if_none_match_is_parsed() -> None:
     assert etag(one) == etag([Created(id="a")]) != etag(two)
     assert seen_tags(f"W/{etag(one)}, {etag(two)}") == {etag(one), etag(two)}
     assert seen_tags(None) == set()
+
+
+def test_the_push_package_lists_exactly_its_public_names() -> None:
+    import gateway.push
+
+    assert sorted(gateway.push.__all__) == sorted(set(gateway.push.__all__))
+    assert all(hasattr(gateway.push, name) for name in gateway.push.__all__)
+    assert set(EVENT_NAMES) == {
+        "assignment.offered", "assignment.withdrawn", "assignment.requeued", "assignment.accepted",
+        "assignment.completed", "conversation.message", "sla.warning", "sla.breached",
+    }  # fmt: skip
