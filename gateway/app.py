@@ -7,10 +7,11 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from gateway import contract, docs, problems
+from gateway import contract, docs, problems, push
 from gateway.access import AccessLog
 from gateway.deps import GatewayDeps
 from gateway.routes import agents, assignments, config, health, keys, messages, metrics, queues, rulesets
+from gateway.routes import push as push_routes
 from shared.settings import Settings
 
 DepsFactory = Callable[[], AbstractAsyncContextManager[GatewayDeps]]
@@ -32,8 +33,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with deps_factory() as deps:
+        async with deps_factory() as deps, push.running(deps.settings, deps.sessions) as hub:
             app.state.deps = deps
+            app.state.push = hub
             yield
 
     app = FastAPI(
@@ -53,6 +55,6 @@ def create_app(
     # Routes are matched in order: the providers' webhooks and ingest, the hottest paths, are tried first.
     for extra in routers:
         app.include_router(extra)
-    for module in (messages, health, agents, assignments, keys, queues, rulesets, config, metrics):
+    for module in (messages, health, agents, push_routes, assignments, keys, queues, rulesets, config, metrics):
         app.include_router(module.router)
     return app

@@ -69,6 +69,22 @@ class Settings(BaseSettings):
     instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     languages: tuple[str, ...] = ("en", "da", "nb", "sv", "de", "fr", "es", "zh", "tl", "tr")
 
+    # Push to agents (long-poll and Server-Sent Events), read from the activity table by every gateway process.
+    push_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+    """How often a gateway process reads new activity while anyone listens (the added latency, at most)."""
+    push_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
+    """An event stream idle this long gets a comment line, so proxies and clients see it is alive."""
+    push_max_wait_seconds: float = Field(default=30.0, gt=0, le=30)
+    """The longest a long-poll is held, whatever ``wait`` asks (below a proxy's idle timeout)."""
+    push_stream_max_seconds: float = Field(default=3600.0, gt=0)
+    """An event stream is ended after this long; the client reconnects with ``Last-Event-ID``, losing nothing."""
+    push_replay_max: int = Field(default=1000, ge=1, le=100_000)
+    """Activity rows a resumed stream replays at most; a longer gap gets ``stream.reset`` instead."""
+    push_longpolls_per_key: int = Field(default=5, ge=1, le=10_000)
+    """Long-polls one API key may hold open at once in one gateway process; one more gets 429."""
+    push_streams_per_key: int = Field(default=5, ge=1, le=10_000)
+    """Event streams one API key may hold open at once in one gateway process; one more gets 429."""
+
     # Channel adapters (services/). Each adapter whose secret is unset refuses its traffic with a clear problem.
     adapters: bool = True
     """Run the channel adapters (webhooks, SMTP listener, chat socket) inside ``switchboard run``."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import select
 
 from gateway import commands
 from gateway.deps import AdminDep, AgentDep, SessionDep, SupervisorDep
+from gateway.push import PushDep, etag, long_poll
+from gateway.push.longpoll import WAIT_DOC
 from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Created, PresenceIn, PresenceOut
 from shared.db.models import Agent, AgentCapacity, Assignment, AuditEvent, Queue
 from shared.errors import InvalidRequest, NotFound
@@ -65,19 +67,34 @@ async def set_presence(body: PresenceIn, principal: AgentDep, session: SessionDe
 @router.get("/me/assignments", response_model=list[AssignmentOut])
 async def my_assignments(
     principal: AgentDep,
-    session: SessionDep,
+    response: Response,
+    push: PushDep,
     status: Annotated[list[Status] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    wait: Annotated[int | None, Query(ge=1, le=30, description=WAIT_DOC)] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> list[AssignmentOut]:
-    """Your assignments: offered and accepted ones by default, or those with the given `status`."""
+    """Your assignments: offered and accepted ones by default, or those with the given `status`. The `ETag`
+    names the list; with `wait`, the answer waits until the list differs from the one named by
+    `If-None-Match` (or from the list as it was when you asked), at most `wait` seconds."""
     wanted = status or list(HELD)
-    rows = await session.scalars(
-        select(Assignment)
-        .where(Assignment.agent_id == principal.agent_id, Assignment.status.in_(wanted))
-        .order_by(Assignment.priority, Assignment.created_at)
-        .limit(limit)
-    )
-    return [AssignmentOut.model_validate(r, from_attributes=True) for r in rows]
+
+    async def read() -> list[AssignmentOut]:
+        async with push.sessions() as session:
+            rows = await session.scalars(
+                select(Assignment)
+                .where(Assignment.agent_id == principal.agent_id, Assignment.status.in_(wanted))
+                .order_by(Assignment.priority, Assignment.created_at)
+                .limit(limit)
+            )
+            return [AssignmentOut.model_validate(r, from_attributes=True) for r in rows]
+
+    if wait is None:
+        found, tag = await read(), None
+    else:
+        found, tag = await long_poll(push, principal, read, wait=wait, if_none_match=if_none_match)
+    response.headers["ETag"] = tag or etag(found)
+    return found
 
 
 @router.get("/{agent_id}", response_model=AgentOut)

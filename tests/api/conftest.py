@@ -47,6 +47,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "seed_demo": True,
         "router_poll_seconds": 0.02,
         "blob_dir": tmp_path / "blobs",
+        "push_stream_max_seconds": 1.0,  # an in-process client (httpx's ASGI transport) reads a stream to its end
     }
     values.update(overrides)
     return Settings(**values)

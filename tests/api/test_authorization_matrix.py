@@ -33,6 +33,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("post", "/v1/agents"): ADMIN,
     ("put", "/v1/agents/me/presence"): AGENT,
     ("get", "/v1/agents/me/assignments"): AGENT,
+    ("get", "/v1/agents/me/events"): AGENT,
     ("get", "/v1/agents/{agent_id}"): SUPERVISORS,
     ("patch", "/v1/agents/{agent_id}"): ADMIN,
     ("post", "/v1/assignments/{assignment_id}/accept"): AGENT,

@@ -34,7 +34,8 @@ UNLIMITED = json.dumps({role: [1e6, 1_000_000] for role in ("integration", "agen
 
 @pytest.fixture
 async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
-    """A running server and a key per role (rate limits out of the way: fuzzing is one client's flood)."""
+    """A running server and a key per role (rate limits out of the way: fuzzing is one client's flood; long-polls
+    and streams kept short)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = server_env(tmp_path, port) | {
@@ -50,6 +51,9 @@ async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
         "SWITCHBOARD_POSTMARK_PASSWORD": "fuzz-postmark-password",
         "SWITCHBOARD_TWILIO_AUTH_TOKEN": "fuzz-twilio-token",
         "SWITCHBOARD_VONAGE_SIGNATURE_SECRET": "fuzz-vonage-secret",
+        # Long-polls and event streams answer within a moment: a fuzzer reads every answer to its end.
+        "SWITCHBOARD_PUSH_MAX_WAIT_SECONDS": "0.5",
+        "SWITCHBOARD_PUSH_STREAM_MAX_SECONDS": "0.5",
     }
     with (tmp_path / "server.log").open("ab") as log:
         proc = subprocess.Popen([*CLI, "run"], env=env, stdout=log, stderr=log, cwd=tmp_path)

@@ -20,6 +20,7 @@ BENCHES = [
     "bench_twilio.py",
     "bench_chat.py",
     "bench_smtp.py",
+    "bench_sse.py",
 ]
 
 
