@@ -52,7 +52,7 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
         if policy is None:
             row.sla_next_check = None
             continue
-        clock = SlaClock(priority=row.sla_priority, started_at=row.created_at, first_response_at=row.accepted_at)
+        clock = SlaClock(priority=row.sla_priority, started_at=row.created_at, first_response_at=row.first_response_at)
         state = sla_state(clock, policy, now)
         claimed = await session.execute(
             update(Assignment)
