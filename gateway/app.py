@@ -10,7 +10,18 @@ from fastapi import APIRouter, FastAPI
 from gateway import contract, docs, problems, push
 from gateway.access import AccessLog
 from gateway.deps import GatewayDeps
-from gateway.routes import agents, assignments, config, health, keys, messages, metrics, queues, rulesets
+from gateway.routes import (
+    agents,
+    assignments,
+    config,
+    conversations,
+    health,
+    keys,
+    messages,
+    metrics,
+    queues,
+    rulesets,
+)
 from gateway.routes import push as push_routes
 from shared.settings import Settings
 
@@ -55,6 +66,7 @@ def create_app(
     # Routes are matched in order: the providers' webhooks and ingest, the hottest paths, are tried first.
     for extra in routers:
         app.include_router(extra)
-    for module in (messages, health, agents, push_routes, assignments, keys, queues, rulesets, config, metrics):
+    for module in (messages, health, agents, push_routes, assignments, conversations, keys, queues, rulesets, config,
+                   metrics):  # fmt: skip
         app.include_router(module.router)
     return app

@@ -170,3 +170,5 @@ async def _agent(request: Request, credentials: Credentials) -> Principal:
 
 
 AgentDep = Annotated[Principal, Security(_agent, scopes=["agent"])]
+ConversationReaderDep = Annotated[Principal, _roles("agent", "supervisor", "admin")]
+"""Reading a conversation: its agent (checked per conversation), supervisors and admins."""

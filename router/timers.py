@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 
 
 async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: datetime) -> list[SlaChanged]:
-    """Move open work whose SLA check time has come to warning or breached; escalate a breach once."""
+    """Move open work whose SLA check time has come to warning or breached; escalate a breach once. The
+    first-response clock stops at the agent's first reply to the customer (``first_response_at``), not at
+    the accept: accepted work nobody has answered still warns and breaches."""
     rows = await session.scalars(
         select(Assignment)
         .where(Assignment.sla_next_check <= now, Assignment.status.in_(lifecycle.OPEN))
@@ -52,7 +54,7 @@ async def fire_sla(session: AsyncSession, slas: Mapping[str, SlaPolicy], now: da
         if policy is None:
             row.sla_next_check = None
             continue
-        clock = SlaClock(priority=row.sla_priority, started_at=row.created_at, first_response_at=row.accepted_at)
+        clock = SlaClock(priority=row.sla_priority, started_at=row.created_at, first_response_at=row.first_response_at)
         state = sla_state(clock, policy, now)
         claimed = await session.execute(
             update(Assignment)

@@ -134,6 +134,31 @@ class Settings(BaseSettings):
     chat_session_idle_days: int = Field(default=30, ge=1, le=3650)
     """A chat session not resumed for this long is forgotten: its resume token stops working."""
 
+    # Replies to customers (the outbound ports a router's reply sender uses).
+    smtp_relay: str | None = Field(default=None, pattern=r"^[^\s:]+:\d{1,5}$")
+    """``host:port`` of the SMTP relay email (and fax) replies go to; unset, they fail with that reason."""
+    smtp_relay_starttls: bool = False
+    """Upgrade the relay connection with STARTTLS (required when credentials are set, unless to loopback)."""
+    smtp_relay_username: str | None = None
+    smtp_relay_password: SecretStr | None = None
+    smtp_relay_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    mail_from: str | None = Field(default=None, max_length=320)
+    """The From address of email replies; default ``support@`` the first of ``mail_domains``."""
+    twilio_account_sid: str | None = None
+    twilio_from: str | None = None
+    """The number SMS replies come from when the customer's own message did not say which it reached."""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    reply_max_attempts: int = Field(default=8, ge=1, le=100)
+    """Send attempts of one reply before it is marked ``failed``."""
+    reply_retry_base_seconds: float = Field(default=30.0, gt=0, le=86_400)
+    """The wait after the first failed attempt; it doubles after each further one (with jitter)."""
+    reply_retry_max_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    reply_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    """How long a router holds a reply it is sending before another may take it over."""
+    reply_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    """How often a router's reply sender (and each process's chat push) looks for replies to send."""
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         """Refuse insecure admin keys and infer the bus from the Kafka bootstrap address."""
@@ -169,6 +194,11 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """The public URL providers reach this process at, without a trailing slash."""
         return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    @property
+    def reply_from(self) -> str:
+        """The From address of email replies."""
+        return self.mail_from or f"support@{self.mail_domains[0] if self.mail_domains else 'localhost'}"
 
     @property
     def is_sqlite(self) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from gateway import GatewayDeps, create_app, problems
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
+from router.outbound import ReplySender, ports_for
 from router.service import Router
 from services.common import AdapterDeps
 from services.routers import body_limits, http_routers, listeners
@@ -147,6 +148,11 @@ class Components:
         """A router on these parts (not started)."""
         return Router(settings=self.settings, sessions=self.sessions, bus=self.bus, classifier=self.classifier)
 
+    def reply_sender(self) -> ReplySender:
+        """The reply sender that runs beside every router (not started)."""
+        return ReplySender(settings=self.settings, sessions=self.sessions, blobs=self.blobs,
+                           ports=ports_for(self.settings))  # fmt: skip
+
 
 @asynccontextmanager
 async def components(settings: Settings, *, prepare: bool = False) -> AsyncIterator[Components]:
@@ -182,11 +188,14 @@ async def runtime(
     async with components(settings, prepare=prepare) as parts, AsyncExitStack() as stack:
         deps = parts.gateway_deps()
         router: Router | None = None
+        sender: ReplySender | None = None
         try:
             if with_router:
                 router = parts.router()
                 await router.start()
                 deps.extra_ready.append(router.running)
+                sender = parts.reply_sender()
+                await sender.start()
             if listen and settings.adapters:
                 await stack.enter_async_context(listeners(deps))
             # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
@@ -197,5 +206,7 @@ async def runtime(
             yield deps
         finally:
             await stack.aclose()  # the listeners first: nothing is accepted once the router and bus stop
+            if sender is not None:
+                await sender.stop()
             if router is not None:
                 await router.stop()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from services.chat import sessions
 from services.chat.limits import Hub
+from services.chat.outbox import ChatOutbox
 from services.chat.parse import FrameInvalid, Visitor, chat_conversation_id, identify, send_text
 from services.chat.socket import ChatSocket, accept_text
 from services.chat.verify import cors_headers, origin_allowed
@@ -87,6 +88,7 @@ class ChatRoutes:
 
     def __init__(self) -> None:
         self.hub = Hub()
+        self.outbox = ChatOutbox(self.hub)
         self.router = APIRouter(prefix="/v1/chat", tags=["chat"], route_class=CorsRoute)
         self.router.add_api_websocket_route("/ws", self.socket)
         self.router.add_api_route("/widget.js", self.widget, methods=["GET"], response_class=Response)
@@ -113,7 +115,7 @@ class ChatRoutes:
     async def socket(self, websocket: WebSocket, resume: str | None = None) -> None:
         """The visitor's chat socket (JSON frames; see the README's chat protocol)."""
         deps: AdapterDeps = websocket.app.state.deps
-        await ChatSocket(websocket, deps, self.hub).run(resume)
+        await ChatSocket(websocket, deps, self.hub, self.outbox).run(resume)
 
     async def widget(self) -> Response:
         """The embeddable chat widget: `<script src=".../v1/chat/widget.js" async></script>`."""

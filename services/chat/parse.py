@@ -1,8 +1,9 @@
 """The chat protocol, pure: a visitor's frame or REST body in, a typed command or InboundMessage v1 out.
 
 Frames are JSON objects with a ``type``. The visitor sends ``message`` (``text``, optional ``client_id``),
-``identify`` (``email`` or ``phone``, optional ``name``) and ``ping``; the server answers with ``session``,
-``ack``, ``identified``, ``pong`` and ``error`` frames (built here too, so both directions live in one place).
+``identify`` (``email`` or ``phone``, optional ``name``), ``ping`` and ``seen`` (``id`` of the latest agent's
+reply shown); the server answers with ``session``, ``ack``, ``identified``, ``pong`` and ``error`` frames and
+pushes ``reply`` frames (built here too, so both directions live in one place).
 """
 
 from __future__ import annotations
@@ -55,7 +56,15 @@ class Ping:
     """A keep-alive from the widget."""
 
 
-Frame = SendText | Identify | Ping
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The widget has shown the agent's reply ``reply_id`` and every earlier one: they are not pushed again."""
+
+    reply_id: str
+
+
+Frame = SendText | Identify | Ping | Seen
+_REPLY_ID = re.compile(r"^[0-9a-f-]{36}$")
 
 
 def parse_frame(raw: str | bytes, *, max_chars: int) -> Frame:
@@ -75,7 +84,12 @@ def parse_frame(raw: str | bytes, *, max_chars: int) -> Frame:
         return identify(data.get("email"), data.get("phone"), data.get("name"))
     if kind == "ping":
         return Ping()
-    raise FrameInvalid("unknown-type", 'type must be "message", "identify" or "ping"')
+    if kind == "seen":
+        reply_id = data.get("id")
+        if not isinstance(reply_id, str) or not _REPLY_ID.match(reply_id):
+            raise FrameInvalid("bad-frame", "seen needs the id of a reply frame")
+        return Seen(reply_id)
+    raise FrameInvalid("unknown-type", 'type must be "message", "identify", "ping" or "seen"')
 
 
 def send_text(text: object, client_id: object, *, max_chars: int) -> SendText:
@@ -169,6 +183,11 @@ def session_frame(session_id: str, resume_token: str, *, resumed: bool) -> dict[
         "conversation_id": chat_conversation_id(session_id),
         "resumed": resumed,
     }
+
+
+def reply_frame(reply_id: str, text: str, author: str, at: datetime) -> dict[str, object]:
+    """An agent's reply to the visitor; answer ``{"type": "seen", "id": ...}`` once it is shown."""
+    return {"type": "reply", "id": reply_id, "text": text, "author": author, "at": at.isoformat()}
 
 
 def ack_frame(client_id: str | None, message_id: str) -> dict[str, object]:

@@ -11,10 +11,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from services.chat import sessions
 from services.chat.limits import Hub
+from services.chat.outbox import ChatOutbox, mark_seen, send_backlog
 from services.chat.parse import (
     FrameInvalid,
     Identify,
     Ping,
+    Seen,
     SendText,
     Visitor,
     ack_frame,
@@ -52,10 +54,11 @@ async def accept_text(command: SendText, visitor: Visitor, deps: AdapterDeps) ->
 class ChatSocket:
     """The conversation over one socket: frames in, acks and errors out, limits enforced."""
 
-    def __init__(self, websocket: WebSocket, deps: AdapterDeps, hub: Hub) -> None:
+    def __init__(self, websocket: WebSocket, deps: AdapterDeps, hub: Hub, outbox: ChatOutbox) -> None:
         self.ws = websocket
         self.deps = deps
         self.hub = hub
+        self.outbox = outbox
         self.settings = deps.settings
 
     async def run(self, resume: str | None) -> None:
@@ -83,9 +86,12 @@ class ChatSocket:
         self.hub.join(visitor.session_id, self.ws)
         try:
             await self.ws.send_json(session_frame(visitor.session_id, token, resumed=resumed))
+            await send_backlog(self.deps, visitor.session_id, self.ws)  # replies written while it was away
+            self.outbox.ensure_running(self.deps)
             await self._converse(visitor)
         finally:
             self.hub.leave(visitor.session_id, self.ws)
+            self.outbox.stop_if_idle()
 
     async def _open(self, resume: str | None, origin: str | None) -> tuple[Visitor, str, bool]:
         now, idle = datetime.now(UTC), timedelta(days=self.settings.chat_session_idle_days)
@@ -121,15 +127,19 @@ class ChatSocket:
                 await self.ws.send_json(error_frame("rate-limited", "slow down", retry_after=wait))
                 continue
             reply, visitor = await self._answer(raw, visitor)
-            await self.ws.send_json(reply)
+            if reply is not None:
+                await self.ws.send_json(reply)
 
-    async def _answer(self, raw: str | bytes, visitor: Visitor) -> tuple[dict[str, object], Visitor]:
-        """The reply to one frame (and the visitor, updated by an identify)."""
+    async def _answer(self, raw: str | bytes, visitor: Visitor) -> tuple[dict[str, object] | None, Visitor]:
+        """The answer to one frame, if it has one (and the visitor, updated by an identify)."""
         client_id = None
         try:
             command = parse_frame(raw, max_chars=self.settings.chat_max_message_chars)
             if isinstance(command, Ping):
                 return {"type": "pong"}, visitor
+            if isinstance(command, Seen):
+                await mark_seen(self.deps.sessions, visitor.session_id, command.reply_id)
+                return None, visitor
             if isinstance(command, Identify):
                 visitor = await sessions.identify(self.deps.sessions, visitor, command)
                 return {"type": "identified"}, visitor

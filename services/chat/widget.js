@@ -7,7 +7,8 @@
  * .identify({email | phone, name}), .open(), .close(), .state().
  * The session's resume token is kept in localStorage, so the visitor's next page continues the same
  * conversation. A message shows "sending" until the server's ack says it is durable; one that was not
- * acked is sent again with the same client_id (the server routes it once).
+ * acked is sent again with the same client_id (the server routes it once). Agents' replies arrive as
+ * "reply" frames (again on resume until acknowledged): each is shown once and acknowledged with "seen".
  */
 (function () {
   "use strict";
@@ -51,6 +52,7 @@
       ".l{flex:1;overflow:auto;margin:0;padding:8px 12px;list-style:none}" +
       ".l li{margin:6px 0;padding:6px 9px;border-radius:8px;background:#eef3fb;white-space:pre-wrap}" +
       ".l li small{display:block;color:#667;font-size:11px}.l li[data-state=failed]{background:#fbeeee}" +
+      ".l li.a{background:#f1f1f1;margin-right:24px}" +
       "form{display:flex;border-top:1px solid #dde}textarea{flex:1;border:0;padding:8px;resize:none;font:inherit}" +
       "button[type=submit]{border:0;background:none;color:#1f5fbf;padding:0 12px;cursor:pointer}" +
       "</style>" +
@@ -92,6 +94,21 @@
     pending.push(item);
     flush();
     return item.client_id;
+  }
+
+  var shown = {};              // ids of the agents' replies on screen (a reply can arrive twice)
+  function replied(frame) {
+    if (!shown[frame.id]) {
+      shown[frame.id] = true;
+      var el = document.createElement("li");
+      el.className = "a";
+      el.textContent = String(frame.text);
+      el.appendChild(document.createElement("small")).textContent = String(frame.author || "");
+      el.dataset.replyId = frame.id;
+      ui.list.appendChild(el);
+      ui.list.scrollTop = ui.list.scrollHeight;
+    }
+    if (connected) socket.send(JSON.stringify({ type: "seen", id: frame.id }));
   }
 
   function acked(clientId, messageId) {
@@ -142,6 +159,8 @@
         ui.host.dataset.sessionId = frame.session_id;
         if (identity) socket.send(JSON.stringify(identity));
         flush();
+      } else if (frame.type === "reply") {
+        replied(frame);
       } else if (frame.type === "ack") {
         acked(frame.client_id, frame.message_id);
       } else if (frame.type === "error" && frame.retry) {
@@ -158,7 +177,8 @@
       connected = false;
       clearInterval(ping);
       if (!opened && ++failures >= 3) { useRest = true; }
-      if (pending.length || !opened) later(Math.min(30, Math.pow(2, failures)));
+      // Reconnect while there is something to send, or a session whose agent may still reply.
+      if (pending.length || !opened || session) later(Math.min(30, Math.pow(2, failures)));
     };
     clearInterval(ping);
     ping = setInterval(function () {

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from services import fax
 from services.common import AdapterDeps
 from services.email.mime import ParsedMail, Part
-from services.email.parse import to_inbound
+from services.email.parse import sender_of, thread_root, to_inbound
 from shared.blobs import BlobStore, sha256_hex
+from shared.db.models import Conversation, Reply
 from shared.ids import new_id
 from shared.ingest import publish_inbound
 from shared.schema import Attachment, InboundMessage
@@ -61,6 +64,7 @@ async def accept_mail(
     service's delivery becomes the fax it carries (channel ``fax``), its document read by text layer or OCR.
     """
     attachments, over = await store_attachments(mail.attachments, blobs=deps.blobs, settings=deps.settings)
+    answered = await answered_conversation(mail, deps=deps, envelope_sender=envelope_sender)
     meta = dict(extra or {})
     if over:
         meta["attachments_not_stored"] = str(over)
@@ -74,6 +78,7 @@ async def accept_mail(
         fallback_id=fallback_id,
         envelope_sender=envelope_sender,
         extra=meta,
+        conversation=answered,
     )
     origin = fax.recognize(
         sender=mail.header("from") or envelope_sender or "",
@@ -86,6 +91,33 @@ async def accept_mail(
         message = await as_fax(message, mail, origin, settings=deps.settings)
     await publish_inbound(message, bus=deps.bus, settings=deps.settings)
     return message
+
+
+async def answered_conversation(mail: ParsedMail, *, deps: AdapterDeps, envelope_sender: str | None) -> str | None:
+    """The key of the conversation whose reply of ours this mail answers, when its thread starts at our reply.
+
+    A customer's client that keeps References threads back by the thread root on its own; one that names only
+    our Message-ID (In-Reply-To), or a reply we sent on another channel's conversation, starts at our id, which
+    only the replies table knows. Only the customer we wrote to joins that conversation (the sender must be
+    the reply's recipient). Ids of another domain than our From address are not looked up.
+    """
+    root = thread_root(mail)
+    domain = deps.settings.reply_from.rpartition("@")[2].lower()
+    if root is None or not root.endswith("@" + domain):
+        return None
+    sender = sender_of(mail, envelope_sender).address
+    async with deps.sessions() as session:
+        found = await session.execute(
+            select(Reply.recipient, Conversation.key)
+            .join(Conversation, Conversation.id == Reply.conversation_id)
+            .where(Reply.provider_ref == f"<{root}>")
+            .limit(1)
+        )
+        row = found.first()
+    if row is None or row[0] != sender:
+        return None
+    key: str = row[1]
+    return key
 
 
 async def as_fax(

@@ -77,11 +77,13 @@ def to_inbound(
     fallback_id: str,
     envelope_sender: str | None = None,
     extra: Mapping[str, str] | None = None,
+    conversation: str | None = None,
 ) -> InboundMessage:
     """The normalized message for a parsed mail: threading, new text apart from quotes, flags, attachments.
 
     A thread's conversation is keyed by its root *and* the sender, so two customers are never merged, not even
-    by a forged References header, let alone by a shared subject.
+    by a forged References header, let alone by a shared subject. ``conversation`` is the key of the
+    conversation the mail answers when the caller found it otherwise (a reply of ours that it answers).
     """
     sender = sender_of(mail, envelope_sender)
     root = thread_root(mail) or fallback_id
@@ -100,7 +102,8 @@ def to_inbound(
         received_at=received_at,
         sender=sender,
         recipient=(recipient or "").lower()[:320] or None,
-        conversation_key=conversation_key("email", sender.address, None, thread=f"{root} {sender.address}"),
+        conversation_key=conversation
+        or conversation_key("email", sender.address, None, thread=f"{root} {sender.address}"),
         subject=subject[:1000] if subject else None,
         text=quotes.new_text(mail.text)[:MAX_TEXT],
         raw_text=mail.text[:MAX_TEXT],

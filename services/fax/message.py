@@ -30,7 +30,8 @@ def fax_message(
     Channel ``fax`` from the fax service; the sender is the fax number (kind phone) when known, and the
     conversation is that number's (an unknown number's fax is a conversation of its own). The text is the
     document's (the mail's own text when nothing could be read; it stays in ``raw_text`` either way), the
-    document attachment carries the extracted text, and the metadata says pages and OCR state. Fax services'
+    document attachment carries the extracted text, and the metadata says pages and OCR state (and
+    ``fax_mail_from``, the service's address that replies are mailed to). Fax services'
     notices are machine-sent, so the email auto-reply flags do not apply to the fax inside.
     """
     sender = message.sender
@@ -46,6 +47,8 @@ def fax_message(
     )
     metadata = {k: v for k, v in message.metadata.items() if k != "flag_reason"}
     metadata.update(fax_metadata(origin, document))
+    if message.sender.kind == "email":  # the fax service's mailbox: where a reply by fax-to-email goes
+        metadata["fax_mail_from"] = message.sender.address
     return message.model_copy(
         update={
             "channel": "fax",

@@ -340,6 +340,8 @@ class Reply(Base):
     __table_args__ = (
         Index("ix_replies_conversation_id_created_at", "conversation_id", "created_at"),
         Index("ix_replies_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_replies_provider_ref", "provider_ref"),
+        Index("ix_replies_recipient_created_at", "recipient", "created_at"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
@@ -360,6 +362,8 @@ class Reply(Base):
     provider_ref: Mapped[str | None] = mapped_column(String(255), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A chat reply the visitor's widget acknowledged (``{"type": "seen"}``): not pushed again on resume.
+    seen_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class MessageReceipt(Base):

@@ -24,6 +24,8 @@ pytestmark = pytest.mark.asyncio
 
 ROLES = ("integration", "agent", "supervisor", "admin")
 ADMIN, SUPERVISORS, INGEST, AGENT = {"admin"}, {"admin", "supervisor"}, {"integration", "admin"}, {"agent"}
+CONVERSATION_READERS = {"agent", "supervisor", "admin"}
+"""An agent is let in by its role, then sees only its own conversations (404 for others')."""
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("post", "/v1/messages"): INGEST,
     ("get", "/v1/messages"): ADMIN,
@@ -41,6 +43,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("post", "/v1/assignments/{assignment_id}/complete"): AGENT,
     ("post", "/v1/assignments/{assignment_id}/transfer"): AGENT,
     ("post", "/v1/assignments/{assignment_id}/escalate"): AGENT,
+    ("get", "/v1/conversations/{conversation_id}"): CONVERSATION_READERS,
+    ("get", "/v1/conversations/{conversation_id}/attachments/{sha256}"): CONVERSATION_READERS,
+    ("post", "/v1/conversations/{conversation_id}/replies"): AGENT,
     ("get", "/v1/api-keys"): ADMIN,
     ("post", "/v1/api-keys"): ADMIN,
     ("delete", "/v1/api-keys/{key_id}"): ADMIN,

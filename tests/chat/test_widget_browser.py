@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.api.conftest import routed
+from tests.api.conftest import eventually, routed
+from tests.api.conversation_support import REFUND_TEXT, available_agent, offer_of
 from tests.chat.browser import Chromium, ShopPage
 from tests.chat.conftest import rule_first
 from tests.chat.server import Server, chat_settings
@@ -74,3 +75,28 @@ async def test_a_site_that_is_not_listed_gets_no_chat(tmp_path: Path) -> None:
     assert state["connected"] is False
     assert state["session_id"] is None
     assert listed == []
+
+
+async def test_the_widget_shows_the_agents_reply_and_acknowledges_it(tmp_path: Path) -> None:
+    shop_port = free_port()
+    settings = chat_settings(tmp_path, chat_origins=(f"http://127.0.0.1:{shop_port}",), reply_poll_seconds=0.05)
+    with Server(settings) as server, ShopPage(shop_port, f"{server.http}/v1/chat/widget.js") as shop:
+        async with Chromium(tmp_path / "profile") as page, server.admin() as admin:
+            _, agent = await available_agent(admin)
+            await page.goto(shop.origin + "/")
+            await page.until("window.SwitchboardChat.state().connected")
+            await page.js(type_and_send(REFUND_TEXT))
+            conversation = (await routed(admin, await page.until(SENT)))["conversation_id"]
+            offer = await offer_of(agent, conversation)
+            assert (await agent.post(f"/v1/assignments/{offer['id']}/accept")).status_code == 200
+            r = await agent.post(f"/v1/conversations/{conversation}/replies", json={"text": "Hej, jeg hjælper dig."})
+            shown = await page.until(
+                f"{SHADOW}.querySelector('li.a') && {SHADOW}.querySelector('li.a').firstChild.data"
+            )
+            assert shown == "Hej, jeg hjælper dig."
+
+            async def seen() -> bool:
+                items = (await agent.get(f"/v1/conversations/{conversation}")).json()["items"]
+                return any(i["id"] == r.json()["id"] and i["seen_at"] for i in items)
+
+            await eventually(seen)

@@ -56,6 +56,7 @@ def test_a_fax_with_a_known_number_comes_from_that_number() -> None:
         "fax_pages": "2",
         "ocr": "done",
         "fax_text": "ocr",
+        "fax_mail_from": "message@inbound.efax.com",
     }
     by_sha = {a.sha256: a for a in fax.attachments}
     assert by_sha[PDF_SHA].extracted_text == "Where is my order 48213?"

@@ -1,0 +1,1 @@
+"""Conversations as agents and supervisors read them, and agents' replies to customers."""
