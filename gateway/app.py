@@ -10,7 +10,19 @@ from fastapi import APIRouter, FastAPI
 from gateway import contract, docs, problems
 from gateway.access import AccessLog
 from gateway.deps import GatewayDeps
-from gateway.routes import agents, assignments, config, health, keys, messages, metrics, queues, rulesets
+from gateway.routes import (
+    agents,
+    assignments,
+    audit,
+    config,
+    health,
+    keys,
+    messages,
+    metrics,
+    queues,
+    rulesets,
+    webhooks,
+)
 from shared.settings import Settings
 
 DepsFactory = Callable[[], AbstractAsyncContextManager[GatewayDeps]]
@@ -50,7 +62,7 @@ def create_app(
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits)
     app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
     app.add_middleware(AccessLog)  # outermost: every answer, refusals included, gets its headers and log line
-    for module in (health, messages, agents, assignments, keys, queues, rulesets, config, metrics):
+    for module in (health, messages, agents, assignments, keys, queues, rulesets, config, webhooks, audit, metrics):
         app.include_router(module.router)
     for extra in routers:
         app.include_router(extra)

@@ -17,6 +17,7 @@ from gateway import GatewayDeps, create_app, problems
 from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.service import Router
+from router.webhooks import WebhookWorker
 from services.common import AdapterDeps
 from services.routers import body_limits, http_routers, listeners
 from shared.auth import generate_key, hash_token
@@ -147,6 +148,10 @@ class Components:
         """A router on these parts (not started)."""
         return Router(settings=self.settings, sessions=self.sessions, bus=self.bus, classifier=self.classifier)
 
+    def webhooks(self) -> WebhookWorker:
+        """The outbound webhook worker that runs beside every router (not started)."""
+        return WebhookWorker(self.settings, self.sessions)
+
 
 @asynccontextmanager
 async def components(settings: Settings, *, prepare: bool = False) -> AsyncIterator[Components]:
@@ -182,11 +187,15 @@ async def runtime(
     async with components(settings, prepare=prepare) as parts, AsyncExitStack() as stack:
         deps = parts.gateway_deps()
         router: Router | None = None
+        worker: WebhookWorker | None = None
         try:
             if with_router:
                 router = parts.router()
                 await router.start()
                 deps.extra_ready.append(router.running)
+                worker = parts.webhooks()
+                await worker.start()
+                deps.extra_ready.append(worker.running)
             if listen and settings.adapters:
                 await stack.enter_async_context(listeners(deps))
             # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
@@ -197,5 +206,7 @@ async def runtime(
             yield deps
         finally:
             await stack.aclose()  # the listeners first: nothing is accepted once the router and bus stop
+            if worker is not None:
+                await worker.stop()
             if router is not None:
                 await router.stop()

@@ -57,6 +57,8 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
         async with components(settings) as parts:
             router = parts.router()
             await router.start()
+            worker = parts.webhooks()
+            await worker.start()
             http: uvicorn.Server | None = None
             serving: asyncio.Task[None] | None = None
             try:
@@ -69,6 +71,7 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
                 if http is not None and serving is not None:
                     http.should_exit = True
                     await serving
+                await worker.stop()
                 await router.stop()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
