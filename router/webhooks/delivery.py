@@ -6,6 +6,7 @@ deliver side by side and a crashed one's claims expire."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -88,9 +89,17 @@ async def claim(session: AsyncSession, now: datetime, lease_for: timedelta, limi
     return claimed
 
 
-async def send(client: httpx.AsyncClient, item: Claimed, *, allow_private: bool) -> Outcome:
-    """POST one event, signed; the target's address is checked again as resolved now. The answer's body is
-    not read."""
+async def send(client: httpx.AsyncClient, item: Claimed, *, allow_private: bool, timeout: float) -> Outcome:
+    """POST one event, signed, within ``timeout`` seconds in all (the lease outlasts it); the target's address
+    is checked again as resolved now. The answer's body is not read."""
+    try:
+        async with asyncio.timeout(timeout):
+            return await _post(client, item, allow_private=allow_private)
+    except TimeoutError:
+        return Outcome(False, None, "timed out")
+
+
+async def _post(client: httpx.AsyncClient, item: Claimed, *, allow_private: bool) -> Outcome:
     try:
         await check_url(item.url, allow_private=allow_private)
     except TargetRefused as exc:

@@ -41,7 +41,7 @@ class WebhookWorker:
         self.clock = clock
         self.retry = Retry(settings.webhook_backoff_seconds, settings.webhook_backoff_max_seconds,
                            settings.webhook_retry_seconds)  # fmt: skip
-        self.lease_for = timedelta(seconds=2 * settings.webhook_timeout_seconds + 10)
+        self.lease_for = timedelta(seconds=settings.webhook_timeout_seconds + 5)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._first_missing: dict[int, float] = {}
@@ -80,8 +80,10 @@ class WebhookWorker:
             await session.commit()
         async with self.sessions() as session:
             claimed = await claim(session, self.clock(), self.lease_for, self.settings.webhook_batch)
-        allow = self.settings.webhook_allow_private
-        outcomes = await asyncio.gather(*(send(self._client, item, allow_private=allow) for item in claimed))
+        allow, timeout = self.settings.webhook_allow_private, self.settings.webhook_timeout_seconds
+        outcomes = await asyncio.gather(
+            *(send(self._client, item, allow_private=allow, timeout=timeout) for item in claimed)
+        )
         for item, outcome in zip(claimed, outcomes, strict=True):
             async with self.sessions() as session:
                 await record(session, item, outcome, self.clock(), self.retry)
