@@ -53,13 +53,18 @@ async def test_poster_reads_accepted_before_routing_and_routed_after(settings: S
             assert (await other.get(f"/v1/messages/{message_id}")).status_code == 404
             assert (await me.get("/v1/messages/no-such-message")).status_code == 404
 
-    async with running_app(settings, with_router=True) as app, admin_client(app) as admin:
-        async with keyed(admin, mine) as me, keyed(admin, theirs) as other:
-            message = await routed(me, message_id)
-            assert message["decision"]["queue"] and message["classification"]["language"] == "da"
-            assert (await routed(me, retried))["status"] == "routed"
-            assert (await other.get(f"/v1/messages/{message_id}")).status_code == 404
-            assert (await admin.get(f"/v1/messages/{message_id}")).json()["status"] == "routed"
+    async with (
+        running_app(settings, with_router=True) as app,
+        admin_client(app) as admin,
+        keyed(admin, mine) as me,
+        keyed(admin, theirs) as other,
+    ):
+        message = await routed(me, message_id)
+        assert message["decision"]["queue"]
+        assert message["classification"]["language"] == "da"
+        assert (await routed(me, retried))["status"] == "routed"
+        assert (await other.get(f"/v1/messages/{message_id}")).status_code == 404
+        assert (await admin.get(f"/v1/messages/{message_id}")).json()["status"] == "routed"
 
 
 async def test_an_integration_cannot_read_messages_posted_by_others(client: httpx.AsyncClient) -> None:

@@ -9,7 +9,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
+from router.webhooks import WebhookWorker
+from shared.db.models import Activity
 from shared.settings import Settings
 from tests.api.conftest import eventually, make_settings, routed
 from tests.webhook_receiver import Receiver, serving
@@ -66,7 +69,8 @@ async def test_subscriptions_are_listed_without_secrets_deleted_and_audited(
     audit = (await client.get("/v1/audit", params={"entity": created["id"]})).json()["items"]
     assert [a["action"] for a in audit] == ["webhook_subscription.delete", "webhook_subscription.create"]
     assert all(a["actor"] == created["created_by"] and a["detail"]["host"] == "127.0.0.1" for a in audit)
-    assert SECRET not in str(audit) and "token=abc" not in str(audit)
+    assert SECRET not in str(audit)
+    assert "token=abc" not in str(audit)
 
 
 @pytest.mark.parametrize(
@@ -110,14 +114,16 @@ async def test_routed_message_is_delivered_signed_with_ids_only(
         message = await routed(client, r.json()["id"])
         await receiver.wait_for(1)
     [got] = receiver.log
-    assert got.signature_ok and got.status == 200
+    assert got.signature_ok
+    assert got.status == 200
     event = got.event
     assert set(event) == {"id", "type", "at", "data"}
     assert event["type"] == "message.routed"
     assert event["data"]["message_id"] == message["id"]
     assert event["data"]["conversation_id"] == message["conversation_id"]
     assert event["data"]["outcome"] == message["decision"]["outcome"]
-    assert "Solvej" not in str(event) and "4531999999" not in str(event)
+    assert "Solvej" not in str(event)
+    assert "4531999999" not in str(event)
 
     page = (await ops.get(f"/v1/webhooks/subscriptions/{sub['id']}/deliveries")).json()
     [delivery] = page["items"]
@@ -147,8 +153,46 @@ async def test_a_failing_receiver_is_retried_with_backoff_then_parked(
     assert all(r.signature_ok for r in receiver.log)
     first = (await ops.get(deliveries, params={"limit": 1})).json()
     second = (await ops.get(deliveries, params={"limit": 1, "cursor": first["next_cursor"]})).json()
-    assert first["next_cursor"] and second["next_cursor"] is None
+    assert first["next_cursor"]
+    assert second["next_cursor"] is None
     assert {first["items"][0]["id"], second["items"][0]["id"]} == {d["id"] for d in items}
     assert (await ops.get(deliveries, params={"cursor": "x"})).status_code == 422
     assert (await ops.get(deliveries, params={"status": "lost"})).status_code == 422
     assert (await ops.get("/v1/webhooks/subscriptions/nope/deliveries")).status_code == 404
+
+
+async def test_two_workers_deliver_each_event_once_in_order_per_conversation(
+    app: FastAPI, settings: Settings, ops: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    second = WebhookWorker(settings, app.state.deps.sessions)  # another router's worker on the same database
+    await second.start()
+    try:
+        async with serving(Receiver(SECRET, fail_first=1)) as receiver:
+            sub = await subscribe(ops, receiver.url, ["message.routed", "assignment.offered"])
+            for n in range(3):
+                for i in range(2):
+                    sender = {"address": f"+453300000{i}"}
+                    text = f"Hvor er min pakke? ({n})"
+                    r = await client.post("/v1/messages", json={"channel": "sms", "sender": sender, "text": text})
+                    await routed(client, r.json()["id"])
+            deliveries = f"/v1/webhooks/subscriptions/{sub['id']}/deliveries"
+
+            async with app.state.deps.sessions() as session:
+                events = await session.scalar(
+                    select(func.count()).where(Activity.type.in_(["message.routed", "assignment.offered"]))
+                )
+
+            async def all_delivered() -> list[dict[str, Any]] | None:
+                items: list[dict[str, Any]] = (await ops.get(deliveries, params={"limit": 200})).json()["items"]
+                done = len(items) == events and all(d["status"] == "delivered" for d in items)
+                return items if done else None
+
+            items = await eventually(all_delivered)
+    finally:
+        await second.stop()
+    accepted = [e["id"] for e in receiver.accepted]
+    assert sorted(accepted) == sorted(d["id"] for d in items), "each event accepted exactly once"
+    activity = {d["id"]: (d["conversation_id"], d["activity_id"]) for d in items}
+    for conversation in {c for c, _ in activity.values()}:
+        order = [activity[e][1] for e in accepted if activity[e][0] == conversation]
+        assert order == sorted(order)

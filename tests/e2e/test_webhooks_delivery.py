@@ -5,6 +5,7 @@ Every event arrives once the receiver recovers, signed, in order per conversatio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sqlite3
 import subprocess
@@ -62,15 +63,13 @@ async def everything_delivered(
         assert proc.poll() is None, "server exited"
         activity, deliveries = delivery_state(db_path)
         accepted = {e["id"] for e in receiver.accepted}
-        if len(deliveries) == activity and all(s == "delivered" for _, _, s in deliveries.values()):
-            if accepted >= set(deliveries):
-                return deliveries
+        delivered = all(s == "delivered" for _, _, s in deliveries.values())
+        if len(deliveries) == activity and delivered and accepted >= set(deliveries):
+            return deliveries
         assert time.monotonic() < deadline, f"{activity} events, {len(deliveries)} deliveries, {len(accepted)} accepted"
         receiver.changed.clear()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(receiver.changed.wait(), 0.5)
-        except TimeoutError:
-            pass
 
 
 async def test_every_event_arrives_in_order_signed_across_a_crash(tmp_path: Path) -> None:
