@@ -14,7 +14,8 @@ from shared.db.models import AuditEvent
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
-Name = Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+/-]+$")]
+Name = Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f\x7f]+$")]
+"""An actor, entity or action as stored: no whitespace or control characters, at most 128 characters."""
 
 
 @router.get("", response_model=AuditPage)
