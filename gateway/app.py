@@ -13,6 +13,7 @@ from gateway.deps import GatewayDeps
 from gateway.routes import (
     agents,
     assignments,
+    audit,
     config,
     conversations,
     health,
@@ -21,6 +22,7 @@ from gateway.routes import (
     metrics,
     queues,
     rulesets,
+    webhooks,
 )
 from gateway.routes import push as push_routes
 from shared.settings import Settings
@@ -67,6 +69,6 @@ def create_app(
     for extra in routers:
         app.include_router(extra)
     for module in (messages, health, agents, push_routes, assignments, conversations, keys, queues, rulesets, config,
-                   metrics):  # fmt: skip
+                   webhooks, audit, metrics):  # fmt: skip
         app.include_router(module.router)
     return app

@@ -19,6 +19,7 @@ from shared.auth import Principal, Role, hash_token
 from shared.blobs import BlobStore
 from shared.bus import Bus
 from shared.db.models import ApiKey
+from shared.db.receipts import ReceiptLog
 from shared.errors import Forbidden, Unauthorized
 from shared.settings import Settings
 
@@ -36,6 +37,7 @@ class GatewayDeps:
     blobs: BlobStore
     extra_ready: list[Callable[[], bool]] = field(default_factory=list)
     limits: RequestLimits = field(init=False)
+    receipts: ReceiptLog = field(init=False)
     login_failures: LoginFailures = field(init=False)
     _keys: dict[str, tuple[float, Principal | None]] = field(default_factory=dict)
     _lookups: dict[str, asyncio.Future[Principal | None]] = field(default_factory=dict)
@@ -44,6 +46,7 @@ class GatewayDeps:
     def __post_init__(self) -> None:
         self.limits = RequestLimits(self.settings.rate_limits)
         self.login_failures = LoginFailures(self.settings.auth_failures_per_minute)
+        self.receipts = ReceiptLog(self.sessions)
 
     async def authenticate(self, token: str) -> Principal | None:
         """Find the principal for a bearer token; cached briefly so ingest does not hit the DB per call.
@@ -160,6 +163,7 @@ SupervisorDep = Annotated[Principal, _roles("admin", "supervisor")]
 OpsDep = Annotated[Principal, _roles("admin", "ops")]
 """Changes to routing: rulesets, queues, hours, SLA policies, contacts (and outbound webhooks)."""
 IngestDep = Annotated[Principal, _roles("integration", "admin")]
+AuditDep = Annotated[Principal, _roles("admin", "supervisor", "ops")]
 
 
 async def _agent(request: Request, credentials: Credentials) -> Principal:

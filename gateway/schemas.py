@@ -327,10 +327,19 @@ class DecisionOut(BaseModel):
     trace: dict[str, Any]
 
 
+class MessageAcceptedOut(BaseModel):
+    """A message that is durable but not routed yet."""
+
+    id: str
+    status: Literal["accepted"] = "accepted"
+    accepted_at: datetime
+
+
 class MessageOut(BaseModel):
     """A routed message with its classification and decision."""
 
     id: str
+    status: Literal["routed"] = "routed"
     conversation_id: str
     channel: str
     provider: str

@@ -158,6 +158,17 @@ class Settings(BaseSettings):
     """How long a router holds a reply it is sending before another may take it over."""
     reply_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     """How often a router's reply sender (and each process's chat push) looks for replies to send."""
+    # Outbound webhooks (delivered by a worker beside each router).
+    webhook_allow_private: bool = False
+    """Allow webhook targets on private, loopback and link-local addresses (tests, closed networks)."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_backoff_seconds: float = Field(default=10.0, gt=0, le=86_400)
+    """The wait after the first failed attempt; it doubles after each further one, up to the cap below."""
+    webhook_backoff_max_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    webhook_retry_seconds: float = Field(default=86_400.0, gt=0, le=30 * 86_400)
+    """How long an event is retried before it is parked (shown as ``parked`` in its deliveries)."""
+    webhook_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    webhook_batch: int = Field(default=100, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

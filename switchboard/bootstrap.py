@@ -18,6 +18,7 @@ from router.classify import Classifier, load_classifier
 from router.ops import RulesOperations
 from router.outbound import ReplySender, ports_for
 from router.service import Router
+from router.webhooks import WebhookWorker
 from services.common import AdapterDeps
 from services.routers import body_limits, http_routers, listeners
 from shared.auth import generate_key, hash_token
@@ -153,6 +154,10 @@ class Components:
         return ReplySender(settings=self.settings, sessions=self.sessions, blobs=self.blobs,
                            ports=ports_for(self.settings))  # fmt: skip
 
+    def webhooks(self) -> WebhookWorker:
+        """The outbound webhook worker that runs beside every router (not started)."""
+        return WebhookWorker(self.settings, self.sessions)
+
 
 @asynccontextmanager
 async def components(settings: Settings, *, prepare: bool = False) -> AsyncIterator[Components]:
@@ -189,6 +194,7 @@ async def runtime(
         deps = parts.gateway_deps()
         router: Router | None = None
         sender: ReplySender | None = None
+        worker: WebhookWorker | None = None
         try:
             if with_router:
                 router = parts.router()
@@ -196,6 +202,9 @@ async def runtime(
                 deps.extra_ready.append(router.running)
                 sender = parts.reply_sender()
                 await sender.start()
+                worker = parts.webhooks()
+                await worker.start()
+                deps.extra_ready.append(worker.running)
             if listen and settings.adapters:
                 await stack.enter_async_context(listeners(deps))
             # What is loaded by now (the app, the classifier, the ORM) lives as long as the process: out of the
@@ -208,5 +217,7 @@ async def runtime(
             await stack.aclose()  # the listeners first: nothing is accepted once the router and bus stop
             if sender is not None:
                 await sender.stop()
+            if worker is not None:
+                await worker.stop()
             if router is not None:
                 await router.stop()

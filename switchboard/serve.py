@@ -59,6 +59,8 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
             await router.start()
             sender = parts.reply_sender()
             await sender.start()
+            worker = parts.webhooks()
+            await worker.start()
             http: uvicorn.Server | None = None
             serving: asyncio.Task[None] | None = None
             try:
@@ -72,6 +74,7 @@ async def serve_router(settings: Settings, stop: asyncio.Event | None = None) ->
                     http.should_exit = True
                     await serving
                 await sender.stop()
+                await worker.stop()
                 await router.stop()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -60,7 +60,9 @@ async def revoke_key(key_id: str, principal: AdminDep, session: SessionDep, deps
         if row.role == "admin":
             await _keep_an_admin(session, key_id)
         row.revoked_at = datetime.now(UTC)
-        session.add(AuditEvent(actor=principal.actor, action="api_key.revoke", subject=key_id))
+        session.add(
+            AuditEvent(actor=principal.actor, action="api_key.revoke", subject=key_id, detail={"role": row.role})
+        )
         await session.commit()
     deps.forget_keys()
     return Response(status_code=204)

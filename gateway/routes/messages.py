@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gateway.deps import AdminDep, DepsDep, GatewayDeps, IngestDep, SessionDep
-from gateway.schemas import Accepted, DecisionOut, Instant, MessageIn, MessageOut
+from gateway.schemas import Accepted, DecisionOut, Instant, MessageAcceptedOut, MessageIn, MessageOut
 from shared.auth import Principal
-from shared.db.models import Decision, IdempotencyRecord, Message
+from shared.db.models import Decision, IdempotencyRecord, Message, MessageReceipt
 from shared.errors import IdempotencyKeyReused, InvalidRequest, NotFound
 from shared.ids import new_id
 from shared.ingest import publish_inbound
@@ -73,7 +73,9 @@ async def post_message(
     else:
         message_id = new_id()
     message = normalize(body, message_id=message_id)
-    await publish_inbound(message, bus=deps.bus, settings=deps.settings)
+    await publish_inbound(
+        message, bus=deps.bus, settings=deps.settings, poster=principal.key_id, receipts=deps.receipts
+    )
     return Accepted(id=message.id, conversation_id=conversation_id(message.conversation_key))
 
 
@@ -97,14 +99,20 @@ async def _claim(deps: GatewayDeps, principal: Principal, name: str, message_id:
             raise IdempotencyKeyReused(f"this {what} was already used for a different message")
 
 
-@router.get("/{message_id}", response_model=MessageOut)
-async def get_message(message_id: str, _: AdminDep, session: SessionDep) -> MessageOut:
-    """A routed message with its classification and the decision trace (404 until it is routed)."""
+@router.get("/{message_id}", response_model=MessageOut | MessageAcceptedOut)
+async def get_message(message_id: str, principal: IngestDep, session: SessionDep) -> MessageOut | MessageAcceptedOut:
+    """A message by id: `"status": "accepted"` once it is durable, `"routed"` with its classification and the
+    decision trace once the router has decided. An integration key reads the messages it posted (others' are
+    404); an admin key reads every message, including those that came through the channel adapters."""
+    receipt = await session.get(MessageReceipt, message_id)
+    if principal.role != "admin" and (receipt is None or receipt.key_id != principal.key_id):
+        raise NotFound("no message with that id was posted with this key")
     row = await session.get(Message, message_id)
-    if row is None:
-        raise NotFound("no routed message with that id (it may still be on its way to the router)")
-    decision = await session.get(Decision, message_id)
-    return _out(row, decision)
+    if row is not None:
+        return _out(row, await session.get(Decision, message_id))
+    if receipt is None:
+        raise NotFound("no message with that id (one from a channel adapter may still be on its way to the router)")
+    return MessageAcceptedOut(id=message_id, accepted_at=receipt.accepted_at)
 
 
 @router.get(

@@ -1,4 +1,7 @@
-"""The embedded bus: records live in the database; writes are group-committed (one fsync per batch)."""
+"""The embedded bus: records live in the database; writes are group-committed (one fsync per batch).
+
+A record may carry a message receipt (who posted the message): it is written in the same transaction as the
+record, so a message is readable back exactly when it is durable, at no extra commit."""
 
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.bus.base import Record
-from shared.db.models import BusRecord, ConsumerOffset, utcnow
+from shared.db.inserts import insert_ignoring_duplicates
+from shared.db.models import BusRecord, ConsumerOffset, MessageReceipt, utcnow
 from shared.errors import BusUnavailable
 
 log = logging.getLogger(__name__)
 
-_Pending = tuple[str, str, bytes, "asyncio.Future[None]"]
+Receipt = tuple[str, str]
+"""(message id, key id) of a message posted through the API."""
+_Pending = tuple[str, str, bytes, Receipt | None, "asyncio.Future[None]"]
 
 
 class EmbeddedBus:
@@ -50,12 +56,12 @@ class EmbeddedBus:
             self._sqlite.close()
             self._sqlite = None
 
-    async def publish(self, topic: str, key: str, value: bytes) -> None:
-        """Queue the record for the next group commit and wait until it is on disk."""
+    async def publish(self, topic: str, key: str, value: bytes, *, receipt: Receipt | None = None) -> None:
+        """Queue the record (and its receipt) for the next group commit and wait until it is on disk."""
         if self._writer is None:
             raise BusUnavailable("the bus is not running")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((topic, key, value, done))
+        await self._queue.put((topic, key, value, receipt, done))
         await done
 
     async def ready(self) -> bool:
@@ -88,13 +94,20 @@ class EmbeddedBus:
 
     async def _write(self, batch: list[_Pending]) -> None:
         now = utcnow()
+        receipts = [r for *_, r, _ in batch if r is not None]
         if self._sqlite is not None:
             stamp = now.replace(tzinfo=None).isoformat(sep=" ")
-            await asyncio.to_thread(_append_sqlite, self._sqlite, [(t, k, v, stamp) for t, k, v, _ in batch])
+            records = [(t, k, v, stamp) for t, k, v, _, _ in batch]
+            await asyncio.to_thread(_append_sqlite, self._sqlite, records, [(m, k, stamp) for m, k in receipts])
             return
-        rows = [{"topic": t, "key": k, "value": v, "created_at": now} for t, k, v, _ in batch]
+        rows = [{"topic": t, "key": k, "value": v, "created_at": now} for t, k, v, _, _ in batch]
         async with self._engine.begin() as conn:
             await conn.execute(insert(BusRecord), rows)
+            if receipts:
+                await conn.execute(
+                    insert_ignoring_duplicates(MessageReceipt, conn.dialect.name),
+                    [{"message_id": m, "key_id": k, "accepted_at": now} for m, k in receipts],
+                )
 
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
@@ -105,11 +118,18 @@ def _open_sqlite(path: str) -> sqlite3.Connection:
     return conn
 
 
-def _append_sqlite(conn: sqlite3.Connection, rows: list[tuple[str, str, bytes, str]]) -> None:
-    """Append a batch in one transaction (runs in a worker thread; the write loop is sequential)."""
+def _append_sqlite(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, bytes, str]], receipts: list[tuple[str, str, str]]
+) -> None:
+    """Append a batch and its receipts in one transaction (runs in a worker thread; the write loop is
+    sequential). A retried post's receipt is already there: kept as first written."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.executemany("INSERT INTO bus_records (topic, key, value, created_at) VALUES (?, ?, ?, ?)", rows)
+        if receipts:
+            conn.executemany(
+                "INSERT OR IGNORE INTO message_receipts (message_id, key_id, accepted_at) VALUES (?, ?, ?)", receipts
+            )
     except BaseException:
         conn.execute("ROLLBACK")
         raise

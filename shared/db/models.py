@@ -396,6 +396,7 @@ class WebhookDelivery(Base):
     __table_args__ = (
         UniqueConstraint("subscription_id", "activity_id", name="uq_webhook_deliveries_subscription_activity"),
         Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription_conversation", "subscription_id", "conversation_id", "activity_id"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     subscription_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
@@ -458,9 +459,14 @@ class ConsumerOffset(Base):
 
 
 class AuditEvent(Base):
-    """Who changed what and when (agents, keys, rulesets, presence)."""
+    """Who changed what and when (agents, keys, rulesets, presence, webhook subscriptions); read newest first
+    by ``GET /v1/audit``, filtered by actor or subject."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_actor_id", "actor", "id"),
+        Index("ix_audit_events_subject_id", "subject", "id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64))

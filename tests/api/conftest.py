@@ -116,7 +116,7 @@ async def routed(client: httpx.AsyncClient, message_id: str) -> dict[str, Any]:
 
     async def check() -> dict[str, Any] | None:
         r = await client.get(f"/v1/messages/{message_id}")
-        return r.json() if r.status_code == 200 else None
+        return r.json() if r.status_code == 200 and r.json()["status"] == "routed" else None
 
     result: dict[str, Any] = await eventually(check)
     return result

@@ -22,14 +22,15 @@ from tests.api.support import agent_client
 
 pytestmark = pytest.mark.asyncio
 
-ROLES = ("integration", "agent", "supervisor", "admin")
+ROLES = ("integration", "agent", "supervisor", "ops", "admin")
 ADMIN, SUPERVISORS, INGEST, AGENT = {"admin"}, {"admin", "supervisor"}, {"integration", "admin"}, {"agent"}
 CONVERSATION_READERS = {"agent", "supervisor", "admin"}
 """An agent is let in by its role, then sees only its own conversations (404 for others')."""
+OPS, AUDIT = {"admin", "ops"}, {"admin", "supervisor", "ops"}
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("post", "/v1/messages"): INGEST,
     ("get", "/v1/messages"): ADMIN,
-    ("get", "/v1/messages/{message_id}"): ADMIN,
+    ("get", "/v1/messages/{message_id}"): INGEST,
     ("get", "/v1/messages/{message_id}/attachments/{sha256}"): ADMIN,
     ("get", "/v1/agents"): SUPERVISORS,
     ("post", "/v1/agents"): ADMIN,
@@ -69,6 +70,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("get", "/v1/sla-policies"): SUPERVISORS,
     ("put", "/v1/contacts"): ADMIN,
     ("get", "/v1/contacts/{address}"): SUPERVISORS,
+    ("post", "/v1/webhooks/subscriptions"): OPS,
+    ("get", "/v1/webhooks/subscriptions"): OPS,
+    ("get", "/v1/webhooks/subscriptions/{subscription_id}"): OPS,
+    ("delete", "/v1/webhooks/subscriptions/{subscription_id}"): OPS,
+    ("get", "/v1/webhooks/subscriptions/{subscription_id}/deliveries"): OPS,
+    ("get", "/v1/audit"): AUDIT,
     ("get", "/metrics"): SUPERVISORS,
 }
 PUBLIC = {("get", "/healthz"), ("get", "/readyz")}
@@ -99,7 +106,7 @@ def url(path: str) -> str:
 @pytest.fixture
 async def keys(client: httpx.AsyncClient) -> dict[str, str]:
     out = {}
-    for role in ("integration", "supervisor"):
+    for role in ("integration", "supervisor", "ops"):
         r = await client.post("/v1/api-keys", json={"role": role})
         out[role] = r.json()["key"]
     _, agent = await agent_client(client, {"name": "Matrix", "languages": ["en"]})

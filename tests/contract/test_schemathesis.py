@@ -27,9 +27,10 @@ from tests.e2e.server import CLI, HEADERS, free_port, server_env, stop, wait_rea
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-SIGNED = r"^/v1/(webhooks|chat)/"
+SIGNED = r"^/v1/(webhooks/(?!subscriptions)|chat/)"
+"""Adapter routes: provider webhooks and the chat; outbound webhook subscriptions take bearer keys."""
 EXAMPLES = 25
-UNLIMITED = json.dumps({role: [1e6, 1_000_000] for role in ("integration", "agent", "supervisor", "admin")})
+UNLIMITED = json.dumps({role: [1e6, 1_000_000] for role in ("integration", "agent", "supervisor", "ops", "admin")})
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
         await wait_ready(base, proc)
         async with httpx.AsyncClient(base_url=base, headers=HEADERS) as c:
             keys = {"admin": HEADERS["Authorization"].removeprefix("Bearer ")}
-            for role in ("integration", "supervisor"):
+            for role in ("integration", "supervisor", "ops"):
                 keys[role] = (await c.post("/v1/api-keys", json={"role": role})).json()["key"]
             agent = (await c.post("/v1/agents", json={"name": "Fuzzed", "languages": ["en"]})).json()["id"]
             keys["agent"] = (await c.post("/v1/api-keys", json={"role": "agent", "agent_id": agent})).json()["key"]
@@ -93,7 +94,7 @@ def operations_of(schema: dict[str, Any], role: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ["admin", "supervisor", "agent", "integration"])
+@pytest.mark.parametrize("role", ["admin", "supervisor", "ops", "agent", "integration"])
 async def test_schemathesis_finds_nothing_for_role(live: tuple[str, dict[str, str]], role: str, tmp_path: Path) -> None:
     base, keys = live
     async with httpx.AsyncClient(base_url=base) as c:
@@ -113,7 +114,7 @@ async def test_schemathesis_finds_nothing_on_signature_authenticated_routes(
     base, _ = live
     async with httpx.AsyncClient(base_url=base) as c:
         paths = (await c.get("/openapi.json")).json()["paths"]
-    signed = [p for p in paths if p.startswith(("/v1/webhooks/", "/v1/chat/"))]
+    signed = [p for p in paths if re.match(SIGNED, p)]
     if not signed:
         assert paths, "the schema lists no operations at all"
         return  # no adapter route is served by this build: nothing under this rule

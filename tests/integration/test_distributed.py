@@ -107,7 +107,7 @@ async def test_message_posted_to_the_gateway_reaches_an_agent_through_a_router_p
 
         async def routed() -> httpx.Response | None:
             found = await c.get(f"/v1/messages/{message_id}")
-            return found if found.status_code == 200 else None
+            return found if found.status_code == 200 and found.json()["status"] == "routed" else None
 
         got = await wait_until(routed, lambda: f"the message routed\n{cluster.logs()}", timeout=60, interval=0.2)
         decision = got.json()["decision"]
