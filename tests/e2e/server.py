@@ -66,13 +66,14 @@ async def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if it lingers."""
+    """SIGTERM, then SIGKILL if it lingers; returns once the process is gone (its locks and ports free)."""
     if proc.poll() is None:
         proc.terminate()
         try:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
 
 
 def inbound_lag(db_path: Path) -> int:
