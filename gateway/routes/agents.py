@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -10,7 +11,18 @@ from sqlalchemy import select
 
 from gateway import commands
 from gateway.deps import AdminDep, AgentDep, SessionDep, SupervisorDep
-from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Created, PresenceIn, PresenceOut
+from gateway.schemas import (
+    AgentIn,
+    AgentOut,
+    AgentPatch,
+    AssignmentOut,
+    ChannelLoad,
+    Created,
+    MyProfileOut,
+    PresenceIn,
+    PresenceOut,
+)
+from gateway.summaries import assignments_out
 from shared.db.models import Agent, AgentCapacity, Assignment, AuditEvent, Queue
 from shared.errors import InvalidRequest, NotFound
 from shared.ids import new_id
@@ -42,7 +54,9 @@ async def create_agent(body: AgentIn, principal: AdminDep, session: SessionDep) 
     session.add_all(
         AgentCapacity(agent_id=agent.id, channel=ch, capacity=cap, load=0) for ch, cap in body.capacity.items()
     )
-    session.add(AuditEvent(actor=principal.actor, action="agent.create", subject=agent.id))
+    after = body.model_dump(mode="json", exclude={"presence"})
+    session.add(AuditEvent(actor=principal.actor, action="agent.create", subject=agent.id,
+                           detail={"before": None, "after": after}))  # fmt: skip
     await session.commit()
     return Created(id=agent.id)
 
@@ -53,6 +67,30 @@ async def list_agents(_: SupervisorDep, session: SessionDep) -> list[AgentOut]:
     agents = list(await session.scalars(select(Agent).order_by(Agent.name)))
     caps = await _capacities(session, [a.id for a in agents])
     return [_out(a, caps.get(a.id, [])) for a in agents]
+
+
+@router.get("/me", response_model=MyProfileOut)
+async def my_profile(principal: AgentDep, session: SessionDep) -> MyProfileOut:
+    """Your profile, presence, capacity and load per channel, and shift (with when it ends)."""
+    agent = await session.get(Agent, principal.agent_id)
+    if agent is None:
+        raise NotFound("the agent of this key no longer exists")
+    caps = (await _capacities(session, [agent.id])).get(agent.id, [])
+    return MyProfileOut(
+        id=agent.id,
+        name=agent.name,
+        languages=agent.languages,
+        skills=agent.skills,
+        queues=agent.queues,
+        presence=agent.presence,
+        presence_changed_at=agent.presence_changed_at,
+        channels={
+            c.channel: ChannelLoad(capacity=c.capacity, load=c.load, free=max(0, c.capacity - c.load))
+            for c in sorted(caps, key=lambda c: c.channel)
+        },
+        shift=agent.shift,
+        shift_ends_at=agent.shift_ends_at,
+    )
 
 
 @router.put("/me/presence", status_code=200, response_model=PresenceOut)
@@ -69,7 +107,8 @@ async def my_assignments(
     status: Annotated[list[Status] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AssignmentOut]:
-    """Your assignments: offered and accepted ones by default, or those with the given `status`."""
+    """Your assignments, each with its summary: offered and accepted ones by default, or those with the given
+    `status` (`offered`, `accepted`, `completed`)."""
     wanted = status or list(HELD)
     rows = await session.scalars(
         select(Assignment)
@@ -77,7 +116,7 @@ async def my_assignments(
         .order_by(Assignment.priority, Assignment.created_at)
         .limit(limit)
     )
-    return [AssignmentOut.model_validate(r, from_attributes=True) for r in rows]
+    return await assignments_out(session, list(rows))
 
 
 @router.get("/{agent_id}", response_model=AgentOut)
@@ -115,38 +154,45 @@ def _out(agent: Agent, caps: list[AgentCapacity]) -> AgentOut:
 
 @router.patch("/{agent_id}", response_model=AgentOut)
 async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, session: SessionDep) -> AgentOut:
-    """Change an agent's name, languages, skills, per-channel capacity, queues or shift; routers pick it up at
-    once."""
+    """Change only the fields sent: name, languages, skills, capacity (per channel; channels left out keep
+    theirs), queues or shift (an explicit null removes it); routers pick it up at once."""
     agent = await session.get(Agent, agent_id, with_for_update=True)
     if agent is None:
         raise NotFound("no such agent")
     if body.queues:
         await _check_queues(session, body.queues)
+    caps = {c.channel: c for c in (await _capacities(session, [agent_id])).get(agent_id, [])}
+    before = _config(agent, caps.values())
     for name in ("name", "languages", "skills", "queues"):
-        value = getattr(body, name)
-        if value is not None:
-            setattr(agent, name, value)
+        if name in body.model_fields_set:
+            setattr(agent, name, getattr(body, name))
     if "shift" in body.model_fields_set:
         agent.shift = body.shift.model_dump(mode="json") if body.shift is not None else None
         agent.shift_ends_at = None  # a router computes the end from the new hours
-    if body.capacity is not None:
-        caps = {c.channel: c for c in (await _capacities(session, [agent_id])).get(agent_id, [])}
-        for channel, limit in body.capacity.items():
-            if channel in caps:
-                caps[channel].capacity = limit
-            else:
-                session.add(AgentCapacity(agent_id=agent_id, channel=channel, capacity=limit, load=0))
+    for channel, limit in (body.capacity or {}).items():
+        if channel in caps:
+            caps[channel].capacity = limit
+        else:
+            caps[channel] = AgentCapacity(agent_id=agent_id, channel=channel, capacity=limit, load=0)
+            session.add(caps[channel])
     agent.updated_at = datetime.now(UTC)
-    session.add(
-        AuditEvent(
-            actor=principal.actor,
-            action="agent.update",
-            subject=agent_id,
-            detail=body.model_dump(mode="json", exclude_unset=True),
-        )
-    )
+    after = _config(agent, caps.values())
+    session.add(AuditEvent(actor=principal.actor, action="agent.update", subject=agent_id,
+                           detail={"before": before, "after": after}))  # fmt: skip
     await session.commit()
     return _out(agent, (await _capacities(session, [agent_id])).get(agent_id, []))
+
+
+def _config(agent: Agent, caps: Iterable[AgentCapacity]) -> dict[str, object]:
+    """An agent's configuration as the audit log records it (no load, no presence)."""
+    return {
+        "name": agent.name,
+        "languages": list(agent.languages),
+        "skills": dict(agent.skills),
+        "queues": list(agent.queues),
+        "capacity": {c.channel: c.capacity for c in sorted(caps, key=lambda c: c.channel)},
+        "shift": agent.shift,
+    }
 
 
 async def _check_queues(session: SessionDep, queues: list[str]) -> None:

@@ -22,8 +22,9 @@ from tests.api.support import agent_client
 
 pytestmark = pytest.mark.asyncio
 
-ROLES = ("integration", "agent", "supervisor", "admin")
+ROLES = ("integration", "agent", "supervisor", "ops", "admin")
 ADMIN, SUPERVISORS, INGEST, AGENT = {"admin"}, {"admin", "supervisor"}, {"integration", "admin"}, {"agent"}
+OPS, READERS = {"admin", "ops"}, {"admin", "supervisor", "ops"}
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("post", "/v1/messages"): INGEST,
     ("get", "/v1/messages"): ADMIN,
@@ -31,38 +32,47 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("get", "/v1/messages/{message_id}/attachments/{sha256}"): ADMIN,
     ("get", "/v1/agents"): SUPERVISORS,
     ("post", "/v1/agents"): ADMIN,
+    ("get", "/v1/agents/me"): AGENT,
     ("put", "/v1/agents/me/presence"): AGENT,
     ("get", "/v1/agents/me/assignments"): AGENT,
     ("get", "/v1/agents/{agent_id}"): SUPERVISORS,
     ("patch", "/v1/agents/{agent_id}"): ADMIN,
+    ("get", "/v1/assignments"): SUPERVISORS,
     ("post", "/v1/assignments/{assignment_id}/accept"): AGENT,
     ("post", "/v1/assignments/{assignment_id}/reject"): AGENT,
     ("post", "/v1/assignments/{assignment_id}/complete"): AGENT,
     ("post", "/v1/assignments/{assignment_id}/transfer"): AGENT,
     ("post", "/v1/assignments/{assignment_id}/escalate"): AGENT,
+    ("post", "/v1/assignments/{assignment_id}/reassign"): SUPERVISORS,
+    ("post", "/v1/assignments/{assignment_id}/withdraw"): SUPERVISORS,
+    ("post", "/v1/assignments/{assignment_id}/take"): SUPERVISORS,
     ("get", "/v1/api-keys"): ADMIN,
     ("post", "/v1/api-keys"): ADMIN,
     ("delete", "/v1/api-keys/{key_id}"): ADMIN,
-    ("get", "/v1/queues"): SUPERVISORS,
-    ("post", "/v1/queues"): ADMIN,
-    ("get", "/v1/queues/{name}"): SUPERVISORS,
-    ("put", "/v1/queues/{name}"): ADMIN,
-    ("delete", "/v1/queues/{name}"): ADMIN,
-    ("get", "/v1/rulesets"): SUPERVISORS,
-    ("post", "/v1/rulesets"): ADMIN,
-    ("get", "/v1/rulesets/active"): SUPERVISORS,
-    ("get", "/v1/rulesets/{version}"): SUPERVISORS,
-    ("put", "/v1/rulesets/{version}"): ADMIN,
-    ("post", "/v1/rulesets/validate"): ADMIN,
-    ("post", "/v1/rulesets/{version}/validate"): ADMIN,
-    ("post", "/v1/rulesets/{version}/simulate"): ADMIN,
-    ("post", "/v1/rulesets/{version}/backtest"): ADMIN,
-    ("post", "/v1/rulesets/{version}/publish"): ADMIN,
-    ("post", "/v1/rulesets/{version}/rollback"): ADMIN,
-    ("put", "/v1/sla-policies/{name}"): ADMIN,
-    ("get", "/v1/sla-policies"): SUPERVISORS,
-    ("put", "/v1/contacts"): ADMIN,
-    ("get", "/v1/contacts/{address}"): SUPERVISORS,
+    ("get", "/v1/queues"): READERS,
+    ("post", "/v1/queues"): OPS,
+    ("get", "/v1/queues/{name}"): READERS,
+    ("put", "/v1/queues/{name}"): OPS,
+    ("patch", "/v1/queues/{name}"): OPS,
+    ("delete", "/v1/queues/{name}"): OPS,
+    ("get", "/v1/rulesets"): READERS,
+    ("post", "/v1/rulesets"): OPS,
+    ("get", "/v1/rulesets/active"): READERS,
+    ("get", "/v1/rulesets/{version}"): READERS,
+    ("put", "/v1/rulesets/{version}"): OPS,
+    ("delete", "/v1/rulesets/{version}"): OPS,
+    ("post", "/v1/rulesets/validate"): OPS,
+    ("post", "/v1/rulesets/{version}/validate"): OPS,
+    ("post", "/v1/rulesets/{version}/simulate"): OPS,
+    ("post", "/v1/rulesets/{version}/backtest"): OPS,
+    ("post", "/v1/rulesets/{version}/publish"): OPS,
+    ("post", "/v1/rulesets/{version}/rollback"): OPS,
+    ("put", "/v1/sla-policies/{name}"): OPS,
+    ("delete", "/v1/sla-policies/{name}"): OPS,
+    ("get", "/v1/sla-policies"): READERS,
+    ("put", "/v1/contacts"): OPS,
+    ("get", "/v1/contacts/{address}"): READERS,
+    ("patch", "/v1/contacts/{address}"): OPS,
     ("get", "/metrics"): SUPERVISORS,
 }
 PUBLIC = {("get", "/healthz"), ("get", "/readyz")}
@@ -93,7 +103,7 @@ def url(path: str) -> str:
 @pytest.fixture
 async def keys(client: httpx.AsyncClient) -> dict[str, str]:
     out = {}
-    for role in ("integration", "supervisor"):
+    for role in ("integration", "supervisor", "ops"):
         r = await client.post("/v1/api-keys", json={"role": role})
         out[role] = r.json()["key"]
     _, agent = await agent_client(client, {"name": "Matrix", "languages": ["en"]})
