@@ -36,9 +36,10 @@ async def may_read_queue(session: AsyncSession, principal: Principal, queue: str
 
 
 async def may_read_conversation(session: AsyncSession, principal: Principal, conversation_id: str) -> bool:
-    """Whether ``principal`` may read the conversation: the agent it is (or was last) assigned to, a
-    supervisor overseeing a queue it has been assigned in, or an admin. Answer 404 when not, so another
-    agent's conversation looks like one that does not exist."""
+    """Whether ``principal`` may read the conversation: an agent holding (or having completed) one of its
+    assignments, a supervisor overseeing the queue one of its assignments is in now, an unlinked supervisor or
+    an admin. The caller answers 404 when not, so another agent's conversation looks like one that does not
+    exist (and checks that the conversation exists: this answers True for admins without reading it)."""
     if principal.role == "agent":
         held = select(Assignment.id).where(
             Assignment.conversation_id == conversation_id, Assignment.agent_id == principal.agent_id
