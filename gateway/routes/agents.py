@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from gateway import commands
 from gateway.deps import AdminDep, AgentDep, SessionDep, SupervisorDep
@@ -29,6 +30,16 @@ from shared.ids import new_id
 from shared.lifecycle import HELD, Status
 
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
+
+
+class _NotMe(StringConvertor):
+    """An agent id in a path: any segment but ``me``, which names the caller's own routes (so ``/v1/agents/me``
+    is not also an agent id, and a 405 there lists only the methods ``/me`` serves)."""
+
+    regex = "(?!me$)[^/]+"
+
+
+register_url_convertor("not_me", _NotMe())
 
 
 @router.post("", status_code=201, response_model=Created)
@@ -119,7 +130,7 @@ async def my_assignments(
     return await assignments_out(session, list(rows))
 
 
-@router.get("/{agent_id}", response_model=AgentOut)
+@router.get("/{agent_id:not_me}", response_model=AgentOut)
 async def get_agent(agent_id: str, _: SupervisorDep, session: SessionDep) -> AgentOut:
     """One agent with its current load."""
     agent = await session.get(Agent, agent_id)
@@ -152,7 +163,7 @@ def _out(agent: Agent, caps: list[AgentCapacity]) -> AgentOut:
     )
 
 
-@router.patch("/{agent_id}", response_model=AgentOut)
+@router.patch("/{agent_id:not_me}", response_model=AgentOut)
 async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, session: SessionDep) -> AgentOut:
     """Change only the fields sent: name, languages, skills, capacity (per channel; channels left out keep
     theirs), queues or shift (an explicit null removes it); routers pick it up at once."""
