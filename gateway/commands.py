@@ -1,5 +1,5 @@
 """Agent-side commands on assignments and presence; each applies one lifecycle transition and owns exactly
-one commit."""
+one commit. Every change to an assignment writes an audit row naming the caller (``role:key``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway import oversight
 from shared import lifecycle
 from shared.auth import Principal
 from shared.db import capacity, presence
 from shared.db.assignments import apply, work_of
 from shared.db.models import Agent, Assignment, AuditEvent, Conversation, Queue
-from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.errors import Conflict, Forbidden, InvalidRequest, NotFound
+
+
+def _audit(session: AsyncSession, principal: Principal, action: str, row: Assignment, **detail: object) -> None:
+    """The audit row of a step on an assignment: who (with role), what, and the agent acting."""
+    extra = {"role": principal.role, "agent_id": principal.agent_id} | detail
+    session.add(AuditEvent(actor=principal.actor, action=action, subject=row.id, detail=extra))
 
 
 async def _own(session: AsyncSession, assignment_id: str, principal: Principal) -> Assignment:
@@ -38,6 +45,7 @@ async def accept(session: AsyncSession, assignment_id: str, principal: Principal
     if transition is None:
         return row
     await _apply(session, row, transition, now)
+    _audit(session, principal, "assignment.accept", row)
     await session.commit()
     return row
 
@@ -46,6 +54,7 @@ async def reject(session: AsyncSession, assignment_id: str, principal: Principal
     """Decline an offer: the work goes back to its queue and will be offered to someone else."""
     row = await _own(session, assignment_id, principal)
     await _apply(session, row, lifecycle.reject(work_of(row), now), now)
+    _audit(session, principal, "assignment.reject", row)
     await session.commit()
     return row
 
@@ -59,7 +68,8 @@ async def complete(
     disposition: str,
     notes: str | None,
 ) -> Assignment:
-    """Close the conversation's assignment with a disposition and notes."""
+    """Close the conversation's accepted assignment with a disposition and notes (an offer is 409: accept it
+    first)."""
     row = await _own(session, assignment_id, principal)
     agent_id = row.agent_id
     await _apply(session, row, lifecycle.complete(work_of(row), now, disposition=disposition, notes=notes), now)
@@ -68,6 +78,7 @@ async def complete(
         .where(Conversation.id == row.conversation_id)
         .values(last_agent_id=agent_id, last_closed_at=now)
     )
+    _audit(session, principal, "assignment.complete", row, disposition=disposition)
     await session.commit()
     return row
 
@@ -103,7 +114,8 @@ async def transfer(
     queue: str | None,
     agent_id: str | None,
 ) -> Assignment:
-    """Hand the conversation to another queue, or straight to an agent who is available with room."""
+    """Hand the conversation to another queue, or straight to an agent who is available with room; either way
+    the next holder must accept it."""
     row = await _own(session, assignment_id, principal)
     work = work_of(row)
     if (queue is None) == (agent_id is None):
@@ -118,8 +130,7 @@ async def transfer(
         if not await capacity.claim(session, agent_id, row.channel, now):
             raise Conflict("that agent is not available with free capacity on this channel")
     await _apply(session, row, transition, now)
-    session.add(AuditEvent(actor=principal.actor, action="assignment.transfer", subject=row.id,
-                           detail=dict(transition.detail)))  # fmt: skip
+    _audit(session, principal, "assignment.transfer", row, **transition.detail)
     await session.commit()
     return row
 
@@ -131,6 +142,53 @@ async def escalate(session: AsyncSession, assignment_id: str, principal: Princip
     if await session.get(Queue, lifecycle.ESCALATIONS_QUEUE) is None:
         raise Conflict(f"there is no {lifecycle.ESCALATIONS_QUEUE} queue to escalate to")
     await _apply(session, row, transition, now)
-    session.add(AuditEvent(actor=principal.actor, action="assignment.escalate", subject=row.id))
+    _audit(session, principal, "assignment.escalate", row, **transition.detail)
+    await session.commit()
+    return row
+
+
+async def _overseen(session: AsyncSession, assignment_id: str, principal: Principal) -> Assignment:
+    """An assignment in a queue the supervisor oversees, locked for update; others look like they do not exist."""
+    row = await session.scalar(select(Assignment).where(Assignment.id == assignment_id).with_for_update())
+    if row is None or not await oversight.may_read_queue(session, principal, row.queue):
+        raise NotFound("no such assignment in your queues")
+    return row
+
+
+async def reassign(session: AsyncSession, assignment_id: str, principal: Principal, now: datetime, *,
+                   agent_id: str) -> Assignment:  # fmt: skip
+    """A supervisor offers open work to an agent who is available with room on its channel."""
+    row = await _overseen(session, assignment_id, principal)
+    transition = lifecycle.reassign(work_of(row), agent_id, now)
+    if await session.get(Agent, agent_id) is None:
+        raise InvalidRequest("no such agent")
+    if not await capacity.claim(session, agent_id, row.channel, now):
+        raise Conflict("that agent is not available with free capacity on this channel")
+    await _apply(session, row, transition, now)
+    _audit(session, principal, "assignment.reassign", row, **transition.detail)
+    await session.commit()
+    return row
+
+
+async def withdraw(session: AsyncSession, assignment_id: str, principal: Principal, now: datetime) -> Assignment:
+    """A supervisor pulls held work back to its queue, to be offered again."""
+    row = await _overseen(session, assignment_id, principal)
+    transition = lifecycle.withdraw(work_of(row), now)
+    await _apply(session, row, transition, now)
+    _audit(session, principal, "assignment.withdraw", row, **transition.detail)
+    await session.commit()
+    return row
+
+
+async def take(session: AsyncSession, assignment_id: str, principal: Principal, now: datetime) -> Assignment:
+    """A supervisor takes an escalation for the agent profile its key is linked to, accepted at once."""
+    row = await _overseen(session, assignment_id, principal)
+    if principal.agent_id is None:
+        raise Forbidden("taking work needs a supervisor key linked to an agent profile (agent_id)")
+    transition = lifecycle.take(work_of(row), principal.agent_id, now)
+    if not await capacity.claim(session, principal.agent_id, row.channel, now):
+        raise Conflict("your agent profile is not available with free capacity on this channel")
+    await _apply(session, row, transition, now)
+    _audit(session, principal, "assignment.take", row, **transition.detail)
     await session.commit()
     return row

@@ -43,7 +43,9 @@ DESCRIPTIONS = {
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 1}}}
 MUTATING = frozenset({"post", "put", "patch", "delete"})
-ALSO_NOT_FOUND = frozenset({("get", "/v1/rulesets/active")})
+ALSO_NOT_FOUND = frozenset(
+    {("get", "/v1/rulesets/active"), ("get", "/v1/agents/me"), ("put", "/v1/agents/me/presence")}
+)
 """Operations without path parameters that can still answer 404."""
 WITHOUT_STORAGE = frozenset({("get", "/healthz")})
 """Operations that touch neither database nor bus, so never answer 503."""

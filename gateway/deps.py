@@ -162,6 +162,8 @@ AdminDep = Annotated[Principal, _roles("admin")]
 SupervisorDep = Annotated[Principal, _roles("admin", "supervisor")]
 OpsDep = Annotated[Principal, _roles("admin", "ops")]
 """Changes to routing: rulesets, queues, hours, SLA policies, contacts (and outbound webhooks)."""
+ConfigReaderDep = Annotated[Principal, _roles("admin", "supervisor", "ops")]
+"""Reading routing configuration and queue figures: supervisors watch it, ops change it."""
 IngestDep = Annotated[Principal, _roles("integration", "admin")]
 AuditDep = Annotated[Principal, _roles("admin", "supervisor", "ops")]
 

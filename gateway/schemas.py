@@ -297,8 +297,47 @@ class CompleteIn(_In):
     notes: str | None = Field(default=None, max_length=10_000)
 
 
+class SenderSummary(BaseModel):
+    """Who wrote the latest message."""
+
+    name: str | None
+    address: str | None
+
+
+class SlaDue(BaseModel):
+    """When the work's SLA targets fall due (null: the policy sets no target for its priority, or there is no
+    policy), and where it stands now."""
+
+    policy: str | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    state: str
+
+
+PREVIEW_CHARS = 500
+"""How much of the latest message's new text a summary carries."""
+
+
+class AssignmentSummary(BaseModel):
+    """What an agent needs to decide on an offer without opening the conversation."""
+
+    conversation_id: str
+    channel: str
+    queue: str
+    sender: SenderSummary
+    subject: str | None
+    preview: str = Field(description=f"The first {PREVIEW_CHARS} characters of the latest message's new text "
+                         "(quoted history and signature stripped).")  # fmt: skip
+    last_message_at: datetime | None
+    language: str
+    intent: str | None
+    urgency: str | None
+    priority: int
+    sla: SlaDue
+
+
 class AssignmentOut(BaseModel):
-    """A conversation assigned to an agent or waiting in a queue."""
+    """A conversation assigned to an agent or waiting in a queue, with its summary."""
 
     id: str
     conversation_id: str
@@ -314,6 +353,37 @@ class AssignmentOut(BaseModel):
     accepted_at: datetime | None
     completed_at: datetime | None
     disposition: str | None
+    summary: AssignmentSummary
+
+
+class ReassignIn(_In):
+    """The agent to offer the work to (available, with room on the work's channel)."""
+
+    agent_id: str = Field(min_length=1, max_length=36)
+
+
+class ChannelLoad(BaseModel):
+    """An agent's capacity on one channel and how much of it is in use."""
+
+    capacity: int
+    load: int
+    free: int
+
+
+class MyProfileOut(BaseModel):
+    """The calling agent: profile, presence, load per channel and shift."""
+
+    id: str
+    name: str
+    languages: list[str]
+    skills: dict[str, int]
+    queues: list[str]
+    presence: str
+    presence_changed_at: datetime
+    channels: dict[str, ChannelLoad]
+    shift: dict[str, object] | None
+    shift_ends_at: datetime | None = Field(description="When a router signs you off (null: no shift, or not "
+                                           "computed yet after a change).")  # fmt: skip
 
 
 class DecisionOut(BaseModel):
@@ -438,15 +508,57 @@ class ContactIn(_In):
     )
 
 
-class AgentPatch(_In):
-    """Fields of an agent to change."""
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    languages: Languages | None = None
-    skills: Skills | None = None
-    capacity: Capacity | None = None
-    queues: QueueNames | None = None
+
+def _unset(**constraints: Any) -> Any:
+    """A field a partial update may leave out but not set to null: documented without a default (null is
+    refused by its type), and applied only when sent (``model_fields_set``)."""
+    return Field(default=None, json_schema_extra=_no_default, **constraints)
+
+
+class _Patch(_In):
+    """A partial update: only the fields sent change; an explicit null clears a field that may be empty."""
+
+    def sent(self) -> dict[str, Any]:
+        """The fields sent, as JSON values."""
+        return self.model_dump(mode="json", include=self.model_fields_set)
+
+
+class AgentPatch(_Patch):
+    """Fields of an agent to change; those left out keep their values."""
+
+    name: str = _unset(min_length=1, max_length=200)
+    languages: Languages = _unset()
+    skills: Skills = _unset()
+    capacity: Capacity = _unset(description="Per channel; channels left out keep their capacity.")
+    queues: QueueNames = _unset()
     shift: HoursIn | None = Field(default=None, description="Working hours; an explicit null removes them.")
+
+
+class QueuePatch(_Patch):
+    """Fields of a queue to change; those left out keep their values, an explicit null clears a nullable one."""
+
+    description: str = _unset(max_length=500)
+    strategy: Strategy = _unset()
+    offer_timeout_s: int = _unset(ge=OFFER_TIMEOUT_S.low, le=OFFER_TIMEOUT_S.high)
+    overflow_queue: str | None = None
+    overflow_after_s: int | None = Field(default=None, ge=OVERFLOW_AFTER_S.low, le=OVERFLOW_AFTER_S.high)
+    after_hours_queue: str | None = None
+    hours: HoursIn | None = None
+    aging_per_minute: float = _unset(gt=0, le=MAX_AGING_PER_MINUTE)
+    sla_policy: str | None = None
+
+
+class ContactPatch(_Patch):
+    """Fields of a known contact to change; those left out keep their values."""
+
+    name: str | None = Field(default=None, max_length=200, description="An explicit null removes the name.")
+    tier: str = _unset(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    identities: list[Annotated[str, Field(min_length=1, max_length=320)]] = _unset(
+        max_length=20, description="Replaces the contact's other addresses (an empty list removes them all)."
+    )
 
 
 class TransferIn(_In):

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import cast
 
 from shared.db.models import Queue, SlaPolicyRow
-from shared.policies import BusinessHours, InvalidSlaPolicy, QueuePolicy, SlaPolicy, Strategy, hours_from_json
+from shared.policies import BusinessHours, QueuePolicy, SlaPolicy, Strategy, hours_from_json
+from shared.sla import stored_policy
 
 
 def business_hours(stored: Mapping[str, object] | None) -> BusinessHours | None:
@@ -33,9 +34,4 @@ def queue_policy(row: Queue) -> QueuePolicy:
 def sla_policy(row: SlaPolicyRow) -> SlaPolicy:
     """An SLA row as a policy (JSON keys are priorities as strings); raises ``InvalidSlaPolicy`` for a stored
     value outside the bounds."""
-    try:
-        first = {int(k): int(v) for k, v in row.first_response_s.items()}
-        resolution = {int(k): int(v) for k, v in row.resolution_s.items()}
-    except (TypeError, ValueError) as exc:
-        raise InvalidSlaPolicy(f"SLA policy {row.name}: targets are malformed: {exc}") from None
-    return SlaPolicy(name=row.name, first_response_s=first, resolution_s=resolution, warn_ratio=row.warn_ratio)
+    return stored_policy(row.name, row.first_response_s, row.resolution_s, row.warn_ratio)

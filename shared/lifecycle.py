@@ -3,8 +3,13 @@
 ```
 queued ──offer──► offered ──accept──► accepted ──complete──► completed
   ▲                  │                    │
-  └── reject, expire, hand back, requeue, transfer, escalate ──┘
+  └── reject, expire, hand back, requeue, transfer, escalate, withdraw ──┘
 ```
+
+Only accepted work can be completed. Whenever the holder changes (transfer, reassign) the new holder must
+accept afresh (``accepted_at`` is cleared); work back in a queue has no holder and no acceptance. Supervisors
+``reassign`` open work to an agent, ``withdraw`` held work back to its queue, and ``take`` escalated work for
+their own agent (accepted at once).
 
 A transition names the row it changes, the values the row must still hold (``expect``: applied as a
 conditional update, so of two writers racing for the same row exactly one wins), the new values, the
@@ -55,6 +60,7 @@ EventType = Literal[
     "assignment.completed",
     "assignment.transferred",
     "assignment.escalated",
+    "assignment.withdrawn",
 ]
 
 
@@ -113,7 +119,8 @@ def _excluding(work: Work, agent_id: str | None) -> list[str]:
 
 
 def _back_to_queue(work: Work, *, exclude: bool) -> dict[str, object]:
-    changes: dict[str, object] = {"status": Status.QUEUED, "agent_id": None, "offered_at": None}
+    """Waiting in a queue again: no holder, no offer, no acceptance (the next holder accepts afresh)."""
+    changes: dict[str, object] = {"status": Status.QUEUED, "agent_id": None, "offered_at": None, "accepted_at": None}
     if exclude:
         changes["excluded_agents"] = _excluding(work, work.agent_id)
     return changes
@@ -166,17 +173,18 @@ def hand_back(work: Work, now: datetime) -> Transition:
 def requeue_absent(work: Work, now: datetime) -> Transition:
     """Work held by an agent away for longer than the grace period goes back to its queue."""
     _require(work, HELD, "requeued")
-    changes = _back_to_queue(work, exclude=False) | {"accepted_at": None}
+    changes = _back_to_queue(work, exclude=False)
     return Transition(work, _as_found(work), changes, "assignment.requeued", release=work.agent_id, reason="agent away")
 
 
 def complete(work: Work, now: datetime, *, disposition: str, notes: str | None) -> Transition:
-    """Close held work with a disposition; completing an offer accepts it at the same instant."""
+    """Close accepted work with a disposition; an offer must be accepted first (work nobody took on is not
+    done)."""
     if work.status == Status.COMPLETED:
         raise TransitionRefused("the assignment is already completed")
-    _require(work, HELD, "completed")
+    _require(work, (Status.ACCEPTED,), "completed")
     changes: dict[str, object] = {"status": Status.COMPLETED, "completed_at": now, "disposition": disposition,
-                                  "notes": notes, "accepted_at": work.accepted_at or now}  # fmt: skip
+                                  "notes": notes}  # fmt: skip
     return Transition(work, _as_found(work), changes, "assignment.completed", release=work.agent_id)
 
 
@@ -189,11 +197,12 @@ def transfer_to_queue(work: Work, queue: str, now: datetime) -> Transition:
 
 
 def transfer_to_agent(work: Work, agent_id: str, now: datetime) -> Transition:
-    """Offer held work straight to another agent, whose capacity the caller has claimed."""
+    """Offer held work straight to another agent, whose capacity the caller has claimed; the new holder must
+    accept it (the acceptance of the one before does not carry over)."""
     _require(work, HELD, "transferred")
     if agent_id == work.agent_id:
         raise TransitionRefused("the assignment is already with that agent")
-    changes = {"status": Status.OFFERED, "agent_id": agent_id, "offered_at": now}
+    changes = {"status": Status.OFFERED, "agent_id": agent_id, "offered_at": now, "accepted_at": None}
     return Transition(work, _as_found(work), changes, "assignment.transferred", release=work.agent_id,
                       detail={"from_agent": work.agent_id, "to_agent": agent_id, "to_queue": None})  # fmt: skip
 
@@ -205,6 +214,47 @@ def escalate(work: Work, now: datetime) -> Transition:
     detail = {"escalated": "queue", "priority": TOP_PRIORITY, "to_queue": ESCALATIONS_QUEUE}
     changes = _back_to_queue(work, exclude=True) | moved
     return Transition(work, _as_found(work), changes, "assignment.escalated", release=work.agent_id, detail=detail)
+
+
+def reassign(work: Work, agent_id: str, now: datetime) -> Transition:
+    """A supervisor offers open work (waiting or held) to an agent whose capacity the caller has claimed.
+
+    The supervisor's choice overrides an earlier refusal by that agent (it leaves the excluded list); the
+    holder before, if any, gives back its capacity unit; the new holder must accept.
+    """
+    _require(work, OPEN, "reassigned")
+    if agent_id == work.agent_id:
+        raise TransitionRefused("the assignment is already with that agent")
+    changes: dict[str, object] = {"status": Status.OFFERED, "agent_id": agent_id, "offered_at": now,
+                                  "accepted_at": None}  # fmt: skip
+    if agent_id in work.excluded_agents:
+        changes["excluded_agents"] = sorted(set(work.excluded_agents) - {agent_id})
+    return Transition(work, _as_found(work), changes, "assignment.transferred", release=work.agent_id,
+                      detail={"from_agent": work.agent_id, "to_agent": agent_id, "to_queue": None,
+                              "by": "supervisor"})  # fmt: skip
+
+
+def withdraw(work: Work, now: datetime) -> Transition:
+    """A supervisor pulls held work back to its queue, away from its agent, who may be offered it again."""
+    _require(work, HELD, "withdrawn")
+    changes = _back_to_queue(work, exclude=False)
+    return Transition(work, _as_found(work), changes, "assignment.withdrawn", release=work.agent_id,
+                      reason="withdrawn by a supervisor", detail={"from_agent": work.agent_id})  # fmt: skip
+
+
+def take(work: Work, agent_id: str, now: datetime) -> Transition:
+    """A supervisor's own agent takes escalated work, accepted at once; the caller has claimed its capacity.
+
+    Only work waiting in the escalations queue, or offered there to someone else, can be taken.
+    """
+    if work.queue != ESCALATIONS_QUEUE:
+        raise TransitionRefused(f"only work in the {ESCALATIONS_QUEUE} queue can be taken")
+    _require(work, (Status.QUEUED, Status.OFFERED), "taken")
+    if agent_id == work.agent_id:
+        raise TransitionRefused("the assignment is already offered to you; accept it")
+    changes = {"status": Status.ACCEPTED, "agent_id": agent_id, "offered_at": now, "accepted_at": now}
+    return Transition(work, _as_found(work), changes, "assignment.accepted", release=work.agent_id,
+                      detail={"from_agent": work.agent_id, "taken": True})  # fmt: skip
 
 
 def escalate_breach(work: Work, now: datetime, *, priority: int, queue: str) -> Transition:
@@ -237,8 +287,11 @@ __all__ = [
     "expire",
     "hand_back",
     "offer",
+    "reassign",
     "reject",
     "requeue_absent",
+    "take",
     "transfer_to_agent",
     "transfer_to_queue",
+    "withdraw",
 ]

@@ -24,6 +24,7 @@ EventType = Literal[
     "assignment.completed",
     "assignment.transferred",
     "assignment.escalated",
+    "assignment.withdrawn",
     "sla.warning",
     "sla.breached",
     "conversation.reply",
@@ -37,7 +38,7 @@ SIGNATURE_HEADER: Final = "Switchboard-Signature"
 _IDS: Final = ("conversation_id", "assignment_id", "message_id", "queue", "agent_id", "previous_agent_id")
 _DETAILS: Final = frozenset(
     {"status", "reason", "outcome", "ruleset_version", "sla_state", "from_agent", "to_agent", "to_queue",
-     "escalated", "priority", "reply_id", "channel", "disposition", "attempts"}
+     "escalated", "priority", "reply_id", "channel", "disposition", "attempts", "by", "taken"}
 )  # fmt: skip
 """Activity details that may leave: ids, states and counts, never text, addresses or provider errors."""
 

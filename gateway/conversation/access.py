@@ -1,8 +1,9 @@
 """Who may read a conversation, and who may answer it.
 
-Agents read the conversations they hold (an offered or accepted assignment) or held last; supervisors and
-admins read any (``reads_any``: the one place to narrow that, e.g. to a supervisor's own queues). Everyone
-else is told the conversation does not exist: an agent cannot learn which ids are others' conversations.
+Agents read the conversations they hold (an offered or accepted assignment) or held last; supervisors read
+those in the queues they oversee (``gateway.oversight``: every queue for a supervisor key without an agent
+profile), admins any. Everyone else is told the conversation does not exist: an agent cannot learn which ids
+are others' conversations.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.oversight import may_read_conversation
 from shared.auth import Principal
 from shared.db.models import Assignment, Conversation
 from shared.errors import Conflict, NotFound
@@ -19,8 +21,10 @@ NOT_FOUND = "no such conversation for this key"
 
 
 async def reads_any(session: AsyncSession, principal: Principal, conversation: Conversation) -> bool:
-    """Whether the caller may read every conversation (supervisors and admins)."""
-    return principal.role in ("supervisor", "admin")
+    """Whether the caller reads this conversation by oversight: an admin, or a supervisor of its queue."""
+    if principal.role not in ("supervisor", "admin"):
+        return False
+    return await may_read_conversation(session, principal, conversation.id)
 
 
 async def readable(session: AsyncSession, conversation_id: str, principal: Principal) -> Conversation:

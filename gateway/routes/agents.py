@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 from sqlalchemy import select
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from gateway import commands
 from gateway.deps import AdminDep, AgentDep, SessionDep, SupervisorDep
 from gateway.push import PushDep, etag, long_poll
 from gateway.push.longpoll import WAIT_DOC
-from gateway.schemas import AgentIn, AgentOut, AgentPatch, AssignmentOut, Created, PresenceIn, PresenceOut
+from gateway.schemas import (
+    AgentIn,
+    AgentOut,
+    AgentPatch,
+    AssignmentOut,
+    ChannelLoad,
+    Created,
+    MyProfileOut,
+    PresenceIn,
+    PresenceOut,
+)
+from gateway.summaries import assignments_out
 from shared.db.models import Agent, AgentCapacity, Assignment, AuditEvent, Queue
 from shared.errors import InvalidRequest, NotFound
 from shared.ids import new_id
 from shared.lifecycle import HELD, Status
 
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
+
+
+class _NotMe(StringConvertor):
+    """An agent id in a path: any segment but ``me``, which names the caller's own routes (so ``/v1/agents/me``
+    is not also an agent id, and a 405 there lists only the methods ``/me`` serves)."""
+
+    regex = "(?!me$)[^/]+"
+
+
+register_url_convertor("not_me", _NotMe())
 
 
 @router.post("", status_code=201, response_model=Created)
@@ -44,7 +67,9 @@ async def create_agent(body: AgentIn, principal: AdminDep, session: SessionDep) 
     session.add_all(
         AgentCapacity(agent_id=agent.id, channel=ch, capacity=cap, load=0) for ch, cap in body.capacity.items()
     )
-    session.add(AuditEvent(actor=principal.actor, action="agent.create", subject=agent.id))
+    after = body.model_dump(mode="json", exclude={"presence"})
+    session.add(AuditEvent(actor=principal.actor, action="agent.create", subject=agent.id,
+                           detail={"before": None, "after": after}))  # fmt: skip
     await session.commit()
     return Created(id=agent.id)
 
@@ -55,6 +80,30 @@ async def list_agents(_: SupervisorDep, session: SessionDep) -> list[AgentOut]:
     agents = list(await session.scalars(select(Agent).order_by(Agent.name)))
     caps = await _capacities(session, [a.id for a in agents])
     return [_out(a, caps.get(a.id, [])) for a in agents]
+
+
+@router.get("/me", response_model=MyProfileOut)
+async def my_profile(principal: AgentDep, session: SessionDep) -> MyProfileOut:
+    """Your profile, presence, capacity and load per channel, and shift (with when it ends)."""
+    agent = await session.get(Agent, principal.agent_id)
+    if agent is None:
+        raise NotFound("the agent of this key no longer exists")
+    caps = (await _capacities(session, [agent.id])).get(agent.id, [])
+    return MyProfileOut(
+        id=agent.id,
+        name=agent.name,
+        languages=agent.languages,
+        skills=agent.skills,
+        queues=agent.queues,
+        presence=agent.presence,
+        presence_changed_at=agent.presence_changed_at,
+        channels={
+            c.channel: ChannelLoad(capacity=c.capacity, load=c.load, free=max(0, c.capacity - c.load))
+            for c in sorted(caps, key=lambda c: c.channel)
+        },
+        shift=agent.shift,
+        shift_ends_at=agent.shift_ends_at,
+    )
 
 
 @router.put("/me/presence", status_code=200, response_model=PresenceOut)
@@ -74,9 +123,10 @@ async def my_assignments(
     wait: Annotated[int | None, Query(ge=1, le=30, description=WAIT_DOC)] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> list[AssignmentOut]:
-    """Your assignments: offered and accepted ones by default, or those with the given `status`. The `ETag`
-    names the list; with `wait`, the answer waits until the list differs from the one named by
-    `If-None-Match` (or from the list as it was when you asked), at most `wait` seconds."""
+    """Your assignments, each with its summary: offered and accepted ones by default, or those with the given
+    `status` (`offered`, `accepted`, `completed`). The `ETag` names the list; with `wait`, the answer waits
+    until the list differs from the one named by `If-None-Match` (or from the list as it was when you asked),
+    at most `wait` seconds."""
     wanted = status or list(HELD)
 
     async def read() -> list[AssignmentOut]:
@@ -87,7 +137,7 @@ async def my_assignments(
                 .order_by(Assignment.priority, Assignment.created_at)
                 .limit(limit)
             )
-            return [AssignmentOut.model_validate(r, from_attributes=True) for r in rows]
+            return await assignments_out(session, list(rows))
 
     if wait is None:
         found, tag = await read(), None
@@ -97,7 +147,7 @@ async def my_assignments(
     return found
 
 
-@router.get("/{agent_id}", response_model=AgentOut)
+@router.get("/{agent_id:not_me}", response_model=AgentOut)
 async def get_agent(agent_id: str, _: SupervisorDep, session: SessionDep) -> AgentOut:
     """One agent with its current load."""
     agent = await session.get(Agent, agent_id)
@@ -130,40 +180,47 @@ def _out(agent: Agent, caps: list[AgentCapacity]) -> AgentOut:
     )
 
 
-@router.patch("/{agent_id}", response_model=AgentOut)
+@router.patch("/{agent_id:not_me}", response_model=AgentOut)
 async def update_agent(agent_id: str, body: AgentPatch, principal: AdminDep, session: SessionDep) -> AgentOut:
-    """Change an agent's name, languages, skills, per-channel capacity, queues or shift; routers pick it up at
-    once."""
+    """Change only the fields sent: name, languages, skills, capacity (per channel; channels left out keep
+    theirs), queues or shift (an explicit null removes it); routers pick it up at once."""
     agent = await session.get(Agent, agent_id, with_for_update=True)
     if agent is None:
         raise NotFound("no such agent")
     if body.queues:
         await _check_queues(session, body.queues)
+    caps = {c.channel: c for c in (await _capacities(session, [agent_id])).get(agent_id, [])}
+    before = _config(agent, caps.values())
     for name in ("name", "languages", "skills", "queues"):
-        value = getattr(body, name)
-        if value is not None:
-            setattr(agent, name, value)
+        if name in body.model_fields_set:
+            setattr(agent, name, getattr(body, name))
     if "shift" in body.model_fields_set:
         agent.shift = body.shift.model_dump(mode="json") if body.shift is not None else None
         agent.shift_ends_at = None  # a router computes the end from the new hours
-    if body.capacity is not None:
-        caps = {c.channel: c for c in (await _capacities(session, [agent_id])).get(agent_id, [])}
-        for channel, limit in body.capacity.items():
-            if channel in caps:
-                caps[channel].capacity = limit
-            else:
-                session.add(AgentCapacity(agent_id=agent_id, channel=channel, capacity=limit, load=0))
+    for channel, limit in (body.capacity or {}).items():
+        if channel in caps:
+            caps[channel].capacity = limit
+        else:
+            caps[channel] = AgentCapacity(agent_id=agent_id, channel=channel, capacity=limit, load=0)
+            session.add(caps[channel])
     agent.updated_at = datetime.now(UTC)
-    session.add(
-        AuditEvent(
-            actor=principal.actor,
-            action="agent.update",
-            subject=agent_id,
-            detail=body.model_dump(mode="json", exclude_unset=True),
-        )
-    )
+    after = _config(agent, caps.values())
+    session.add(AuditEvent(actor=principal.actor, action="agent.update", subject=agent_id,
+                           detail={"before": before, "after": after}))  # fmt: skip
     await session.commit()
     return _out(agent, (await _capacities(session, [agent_id])).get(agent_id, []))
+
+
+def _config(agent: Agent, caps: Iterable[AgentCapacity]) -> dict[str, object]:
+    """An agent's configuration as the audit log records it (no load, no presence)."""
+    return {
+        "name": agent.name,
+        "languages": list(agent.languages),
+        "skills": dict(agent.skills),
+        "queues": list(agent.queues),
+        "capacity": {c.channel: c.capacity for c in sorted(caps, key=lambda c: c.channel)},
+        "shift": agent.shift,
+    }
 
 
 async def _check_queues(session: SessionDep, queues: list[str]) -> None:

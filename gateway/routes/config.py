@@ -1,19 +1,36 @@
-"""SLA policies and known contacts (ops)."""
+"""SLA policies and known contacts (ops).
+
+Audit rows of contacts name the contact by a digest of its address and record only its configuration (tier,
+how many identities): addresses and names are customer data.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.deps import AdminDep, SessionDep, SupervisorDep
-from gateway.schemas import ContactIn, ContactOut, SlaPolicyIn
-from shared.db.models import CHAT_SESSION_IDENTITY, AuditEvent, Contact, ContactIdentity, SlaPolicyRow
+from gateway.deps import ConfigReaderDep, OpsDep, SessionDep
+from gateway.schemas import ContactIn, ContactOut, ContactPatch, SlaPolicyIn
+from shared.db.models import (
+    CHAT_SESSION_IDENTITY,
+    Assignment,
+    AuditEvent,
+    Contact,
+    ContactIdentity,
+    Queue,
+    Ruleset,
+    RulesetActivation,
+    SlaPolicyRow,
+)
 from shared.errors import Conflict, InvalidRequest, NotFound
+from shared.lifecycle import OPEN
 from shared.normalize import AddressInvalid, normalize_address, normalize_identity
 
 router = APIRouter(tags=["configuration"])
@@ -38,30 +55,74 @@ def _policy(row: SlaPolicyRow) -> SlaPolicyOut:
 
 
 @router.put("/v1/sla-policies/{name}", response_model=SlaPolicyOut)
-async def put_sla_policy(name: str, body: SlaPolicyIn, principal: AdminDep, session: SessionDep) -> SlaPolicyOut:
+async def put_sla_policy(name: str, body: SlaPolicyIn, principal: OpsDep, session: SessionDep) -> SlaPolicyOut:
     """Create or replace an SLA policy; open work keeps the deadlines it was given."""
     if body.name != name:
         raise InvalidRequest("the name in the body must match the path")
-    row = await session.get(SlaPolicyRow, name) or SlaPolicyRow(name=name)
+    row = await session.get(SlaPolicyRow, name)
+    before = None if row is None else _policy(row).model_dump(mode="json")
+    row = row or SlaPolicyRow(name=name)
     row.first_response_s = {str(k): v for k, v in body.first_response_s.items()}
     row.resolution_s = {str(k): v for k, v in body.resolution_s.items()}
     row.warn_ratio, row.updated_at = body.warn_ratio, datetime.now(UTC)
     session.add(row)
-    session.add(
-        AuditEvent(actor=principal.actor, action="sla_policy.put", subject=name, detail=body.model_dump(mode="json"))
-    )
+    after = _policy(row)
+    session.add(AuditEvent(actor=principal.actor, action="sla_policy.put", subject=name,
+                           detail={"before": before, "after": after.model_dump(mode="json")}))  # fmt: skip
     await session.commit()
-    return _policy(row)
+    return after
+
+
+@router.delete("/v1/sla-policies/{name}", status_code=204)
+async def delete_sla_policy(name: str, principal: OpsDep, session: SessionDep) -> Response:
+    """Delete an SLA policy nothing uses: 409 naming the queues, the active ruleset and how much open work
+    still use it."""
+    row = await session.get(SlaPolicyRow, name)
+    if row is None:
+        raise NotFound(f"no SLA policy {name}")
+    users = await _sla_users(session, name)
+    if users:
+        raise Conflict(f"SLA policy {name} is used by {'; '.join(users)}")
+    before = _policy(row).model_dump(mode="json")
+    await session.delete(row)
+    session.add(AuditEvent(actor=principal.actor, action="sla_policy.delete", subject=name,
+                           detail={"before": before, "after": None}))  # fmt: skip
+    await session.commit()
+    return Response(status_code=204)
+
+
+async def _sla_users(session: AsyncSession, name: str) -> list[str]:
+    """What uses the SLA policy: queues, the active ruleset, open assignments (described for a 409)."""
+    users = []
+    queues = list(await session.scalars(select(Queue.name).where(Queue.sla_policy == name).order_by(Queue.name)))
+    if queues:
+        users.append(f"queues {', '.join(queues)}")
+    active = await session.scalar(select(RulesetActivation.version).order_by(RulesetActivation.id.desc()).limit(1))
+    document = await session.scalar(select(Ruleset.document).where(Ruleset.version == active)) if active else None
+    if document is not None and name in _ruleset_policies(document):
+        users.append(f"the active ruleset (version {active})")
+    open_work = await session.scalar(
+        select(func.count()).select_from(Assignment).where(Assignment.sla_policy == name, Assignment.status.in_(OPEN))
+    )
+    if open_work:
+        users.append(f"{open_work} open assignments")
+    return users
+
+
+def _ruleset_policies(document: dict[str, Any]) -> set[str]:
+    """The SLA policies a ruleset document names (its defaults and its rules' actions)."""
+    actions = [document.get("defaults")] + [r.get("action") for r in document.get("rules") or [] if isinstance(r, dict)]
+    return {a["sla_policy"] for a in actions if isinstance(a, dict) and isinstance(a.get("sla_policy"), str)}
 
 
 @router.get("/v1/sla-policies", response_model=list[SlaPolicyOut])
-async def list_sla_policies(_: SupervisorDep, session: SessionDep) -> list[SlaPolicyOut]:
+async def list_sla_policies(_: ConfigReaderDep, session: SessionDep) -> list[SlaPolicyOut]:
     """Every SLA policy."""
     return [_policy(r) for r in await session.scalars(select(SlaPolicyRow).order_by(SlaPolicyRow.name))]
 
 
 @router.put("/v1/contacts", response_model=ContactOut)
-async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep) -> ContactOut:
+async def put_contact(body: ContactIn, principal: OpsDep, session: SessionDep) -> ContactOut:
     """Record a known customer and their tier (e.g. `vip`); rules see it as `customer.tier`.
 
     `identities` are the customer's other addresses (phone numbers, email addresses): a message from any of
@@ -79,23 +140,69 @@ async def put_contact(body: ContactIn, principal: AdminDep, session: SessionDep)
     owner = await session.scalar(select(ContactIdentity.contact).where(ContactIdentity.address == address))
     if owner is not None:
         raise Conflict("that address is another contact's identity")
-    row = await session.get(Contact, address) or Contact(address=address)
+    row = await session.get(Contact, address)
+    before = None if row is None else await _audited(session, row)
+    row = row or Contact(address=address)
     row.name, row.tier = body.name, body.tier
     session.add(row)
+    return await _save_contact(session, row, identities, principal.actor, "contact.put", before)
+
+
+@router.patch("/v1/contacts/{address}", response_model=ContactOut)
+async def patch_contact(address: str, body: ContactPatch, principal: OpsDep, session: SessionDep) -> ContactOut:
+    """Change only the fields sent of the known contact an address belongs to (its own address or one of its
+    identities): `tier`, `name` (an explicit null removes it), `identities` (replaces the set)."""
+    row = await _find(session, address)
+    try:
+        identities = None if body.identities is None else dict(_identities(body.identities, row.address))
+    except AddressInvalid as exc:
+        raise InvalidRequest(f"identities: {exc}") from None
+    before = await _audited(session, row)
+    if "name" in body.model_fields_set:
+        row.name = body.name
+    if body.tier is not None:
+        row.tier = body.tier
+    return await _save_contact(session, row, identities, principal.actor, "contact.update", before)
+
+
+async def _save_contact(
+    session: AsyncSession, row: Contact, identities: dict[str, str] | None, actor: str, action: str, before: object
+) -> ContactOut:
+    """Store the contact (and its identities when given) with the audit row, in one commit."""
     if identities is not None:
-        await _replace_identities(session, address, identities)
-    session.add(AuditEvent(actor=principal.actor, action="contact.put", subject=row.tier))
+        await _replace_identities(session, row.address, identities)
+    await session.flush()
+    detail = {"before": before, "after": await _audited(session, row)}
+    session.add(AuditEvent(actor=actor, action=action, subject=_subject(row.address), detail=detail))
     try:
         await session.commit()
     except IntegrityError:  # a concurrent request linked the same identity to another contact
         await session.rollback()
         raise Conflict("an identity already belongs to another contact") from None
-    return ContactOut(address=address, tier=row.tier, name=row.name, identities=await _listed(session, address))
+    listed = await _listed(session, row.address)
+    return ContactOut(address=row.address, tier=row.tier, name=row.name, identities=listed)
+
+
+def _subject(address: str) -> str:
+    """A contact named in the audit log without its address (customer data): a digest of it."""
+    return "contact:" + hashlib.sha256(address.encode()).hexdigest()[:16]
+
+
+async def _audited(session: AsyncSession, row: Contact) -> dict[str, object]:
+    """A contact's configuration for the audit log: tier and how many identities, not who they are."""
+    return {"tier": row.tier, "named": row.name is not None, "identities": len(await _listed(session, row.address))}
 
 
 @router.get("/v1/contacts/{address}", response_model=ContactOut)
-async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> ContactOut:
+async def get_contact(address: str, _: ConfigReaderDep, session: SessionDep) -> ContactOut:
     """The known contact an address belongs to (its own address or one of its identities), with its identities."""
+    row = await _find(session, address)
+    identities = await _listed(session, row.address)
+    return ContactOut(address=row.address, tier=row.tier, name=row.name, identities=identities)
+
+
+async def _find(session: AsyncSession, address: str) -> Contact:
+    """The known contact an address (its own or one of its identities) belongs to; 404 when none."""
     try:
         wanted = normalize_identity(address)[1]
     except AddressInvalid as exc:
@@ -104,8 +211,7 @@ async def get_contact(address: str, _: SupervisorDep, session: SessionDep) -> Co
     row = await session.get(Contact, owner or wanted)
     if row is None:
         raise NotFound("no known contact has that address")
-    identities = await _listed(session, row.address)
-    return ContactOut(address=row.address, tier=row.tier, name=row.name, identities=identities)
+    return row
 
 
 async def _listed(session: AsyncSession, contact: str) -> list[str]:

@@ -16,22 +16,38 @@ from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.ids import new_id
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"])
+LINKED_ROLES = ("agent", "supervisor")
+"""Roles whose keys may be linked to an agent profile."""
 
 
 @router.post("", status_code=201, response_model=ApiKeyCreated)
 async def create_key(body: ApiKeyIn, principal: AdminDep, session: SessionDep) -> ApiKeyCreated:
-    """Create a key for a role; an `agent` key needs `agent_id`. The key is shown only in this response."""
-    if body.role == "agent":
-        if body.agent_id is None or await session.get(Agent, body.agent_id) is None:
-            raise InvalidRequest("an agent key needs the agent_id of an existing agent")
-    elif body.agent_id is not None:
-        raise InvalidRequest("only agent keys are bound to an agent")
+    """Create a key for a role (`integration`, `agent`, `supervisor`, `ops`, `admin`); the key is shown only in
+    this response.
+
+    An `agent` key needs `agent_id`. A `supervisor` key may name one too: it then oversees that agent's queues
+    (and the escalations queue) and can take escalations as that agent; without one it oversees every queue.
+    """
+    if body.role == "agent" and body.agent_id is None:
+        raise InvalidRequest("an agent key needs the agent_id of an existing agent")
+    if body.agent_id is not None:
+        if body.role not in LINKED_ROLES:
+            raise InvalidRequest("only agent and supervisor keys are linked to an agent")
+        if await session.get(Agent, body.agent_id) is None:
+            raise InvalidRequest(f"an {body.role} key needs the agent_id of an existing agent")
     new = generate_key()
     row = ApiKey(
         id=new_id(), prefix=new.prefix, key_hash=new.key_hash, role=body.role, agent_id=body.agent_id, name=body.name
     )
     session.add(row)
-    session.add(AuditEvent(actor=principal.actor, action="api_key.create", subject=row.id, detail={"role": body.role}))
+    session.add(
+        AuditEvent(
+            actor=principal.actor,
+            action="api_key.create",
+            subject=row.id,
+            detail={"role": body.role, "agent_id": body.agent_id},
+        )
+    )
     await session.commit()
     return ApiKeyCreated(id=row.id, key=new.token, role=body.role)
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.deps import AdminDep, SessionDep, SupervisorDep
-from gateway.schemas import QueueIn, QueueOut
+from gateway.deps import ConfigReaderDep, OpsDep, SessionDep
+from gateway.schemas import QueueIn, QueueOut, QueuePatch
 from shared.auth import Principal
 from shared.db.models import Assignment, AuditEvent, Queue, SlaPolicyRow
 from shared.errors import Conflict, InvalidRequest, NotFound
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/queues", tags=["queues"])
 
 
 @router.get("", response_model=list[QueueOut])
-async def list_queues(_: SupervisorDep, session: SessionDep) -> list[QueueOut]:
+async def list_queues(_: ConfigReaderDep, session: SessionDep) -> list[QueueOut]:
     """Every queue with its open work: waiting (no agent yet), offered, accepted, SLA trouble, the oldest wait."""
     return await queue_stats(session)
 
@@ -80,31 +80,48 @@ class QueueConfigOut(BaseModel):
 
 
 @router.get("/{name}", response_model=QueueConfigOut)
-async def get_queue(name: str, _: SupervisorDep, session: SessionDep) -> QueueConfigOut:
+async def get_queue(name: str, _: ConfigReaderDep, session: SessionDep) -> QueueConfigOut:
     """A queue's configuration."""
     return _config(await _get(session, name))
 
 
 @router.post("", status_code=201, response_model=QueueConfigOut)
-async def create_queue(body: QueueIn, principal: AdminDep, session: SessionDep) -> QueueConfigOut:
+async def create_queue(body: QueueIn, principal: OpsDep, session: SessionDep) -> QueueConfigOut:
     """Create a queue with its strategy, offer timeout, overflow, business hours and SLA policy."""
     if await session.get(Queue, body.name) is not None:
         raise Conflict(f"queue {body.name} exists; use PUT to change it")
     row = Queue(name=body.name)
     session.add(row)
-    return await _save(session, row, body, principal, "queue.create")
+    return await _save(session, row, body, principal, "queue.create", before=None)
 
 
 @router.put("/{name}", response_model=QueueConfigOut)
-async def update_queue(name: str, body: QueueIn, principal: AdminDep, session: SessionDep) -> QueueConfigOut:
-    """Replace a queue's configuration; routers pick it up with their next batch."""
+async def update_queue(name: str, body: QueueIn, principal: OpsDep, session: SessionDep) -> QueueConfigOut:
+    """Replace a queue's whole configuration (fields left out take their defaults; to change some fields only,
+    use PATCH); routers pick it up with their next batch."""
     if body.name != name:
         raise InvalidRequest("the name in the body must match the path")
-    return await _save(session, await _get(session, name), body, principal, "queue.update")
+    row = await _get(session, name)
+    return await _save(session, row, body, principal, "queue.update", before=_config(row).model_dump(mode="json"))
+
+
+@router.patch("/{name}", response_model=QueueConfigOut)
+async def patch_queue(name: str, body: QueuePatch, principal: OpsDep, session: SessionDep) -> QueueConfigOut:
+    """Change only the fields sent; an explicit null clears a field that may be empty (`overflow_queue` with
+    `overflow_after_s`, `after_hours_queue`, `hours`, `sla_policy`). Routers pick it up with their next batch."""
+    row = await _get(session, name)
+    before = _config(row).model_dump(mode="json")
+    try:
+        merged = QueueIn.model_validate(before | body.sent())
+    except ValidationError as exc:
+        raise InvalidRequest(
+            "the queue would not be valid", errors=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        ) from None
+    return await _save(session, row, merged, principal, "queue.update", before=before)
 
 
 @router.delete("/{name}", status_code=204)
-async def delete_queue(name: str, principal: AdminDep, session: SessionDep) -> Response:
+async def delete_queue(name: str, principal: OpsDep, session: SessionDep) -> Response:
     """Delete a queue that holds no open work and that no other queue points to."""
     row = await _get(session, name)
     open_work = await session.scalar(
@@ -117,8 +134,10 @@ async def delete_queue(name: str, principal: AdminDep, session: SessionDep) -> R
     )
     if pointing:
         raise Conflict(f"queue {pointing} overflows or routes after hours to {name}")
+    before = _config(row).model_dump(mode="json")
     await session.delete(row)
-    session.add(AuditEvent(actor=principal.actor, action="queue.delete", subject=name))
+    session.add(AuditEvent(actor=principal.actor, action="queue.delete", subject=name,
+                           detail={"before": before, "after": None}))  # fmt: skip
     await session.commit()
     return Response(status_code=204)
 
@@ -130,7 +149,9 @@ async def _get(session: AsyncSession, name: str) -> Queue:
     return row
 
 
-async def _save(session: AsyncSession, row: Queue, body: QueueIn, principal: Principal, action: str) -> QueueConfigOut:
+async def _save(
+    session: AsyncSession, row: Queue, body: QueueIn, principal: Principal, action: str, *, before: Any
+) -> QueueConfigOut:
     await _check_references(session, body)
     row.description, row.strategy, row.offer_timeout_s = body.description, body.strategy, body.offer_timeout_s
     row.overflow_queue, row.overflow_after_s = body.overflow_queue, body.overflow_after_s
@@ -141,11 +162,11 @@ async def _save(session: AsyncSession, row: Queue, body: QueueIn, principal: Pri
     )
     row.hours = body.hours.model_dump(mode="json") if body.hours is not None else None
     row.updated_at = datetime.now(UTC)
-    session.add(
-        AuditEvent(actor=principal.actor, action=action, subject=body.name, detail=body.model_dump(mode="json"))
-    )
+    after = _config(row)
+    session.add(AuditEvent(actor=principal.actor, action=action, subject=body.name,
+                           detail={"before": before, "after": after.model_dump(mode="json")}))  # fmt: skip
     await session.commit()
-    return _config(row)
+    return after
 
 
 async def _check_references(session: AsyncSession, body: QueueIn) -> None:

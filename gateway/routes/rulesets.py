@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.deps import AdminDep, DepsDep, GatewayDeps, SessionDep, SupervisorDep
+from gateway.deps import ConfigReaderDep, DepsDep, GatewayDeps, OpsDep, SessionDep
 from gateway.routes.messages import normalize
 from gateway.schemas import (
     Activated,
@@ -102,7 +102,7 @@ async def _validate(
 
 
 @router.get("", response_model=RulesetHistory)
-async def history(_: SupervisorDep, session: SessionDep) -> RulesetHistory:
+async def history(_: ConfigReaderDep, session: SessionDep) -> RulesetHistory:
     """Every version and every activation (publish or rollback): who changed what and when."""
     active = await _active_version(session)
     versions = [_summary(r, active) for r in await session.scalars(select(Ruleset).order_by(Ruleset.version.desc()))]
@@ -114,7 +114,7 @@ async def history(_: SupervisorDep, session: SessionDep) -> RulesetHistory:
 
 
 @router.post("", status_code=201, response_model=DraftSaved)
-async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep) -> DraftSaved:
+async def create_draft(body: DraftIn, principal: OpsDep, session: SessionDep, deps: DepsDep) -> DraftSaved:
     """Save a new draft version; the answer lists its validation errors (a draft may have some)."""
     errors = await _validate(session, deps, body.document)
     _refuse_unreadable(errors)
@@ -131,13 +131,15 @@ async def create_draft(body: DraftIn, principal: AdminDep, session: SessionDep, 
             updated_at=now,
         )
     )
-    session.add(AuditEvent(actor=principal.actor, action="ruleset.draft", subject=str(version)))
+    after = {"document": body.document, "note": body.note}
+    session.add(AuditEvent(actor=principal.actor, action="ruleset.draft", subject=str(version),
+                           detail={"before": None, "after": after}))  # fmt: skip
     await session.commit()
     return DraftSaved(version=version, status="draft", valid=not errors, errors=_problems(errors))
 
 
 @router.get("/active", response_model=RulesetOut)
-async def get_active(_: SupervisorDep, session: SessionDep) -> RulesetOut:
+async def get_active(_: ConfigReaderDep, session: SessionDep) -> RulesetOut:
     """The ruleset every router is using."""
     active = await _active_version(session)
     if active is None:
@@ -147,7 +149,7 @@ async def get_active(_: SupervisorDep, session: SessionDep) -> RulesetOut:
 
 
 @router.get("/{version:int}", response_model=RulesetOut)
-async def get_version(version: RulesetVersion, _: SupervisorDep, session: SessionDep) -> RulesetOut:
+async def get_version(version: RulesetVersion, _: ConfigReaderDep, session: SessionDep) -> RulesetOut:
     """One version with its document."""
     row = await _get(session, version)
     return _with_document(row, await _active_version(session))
@@ -155,7 +157,7 @@ async def get_version(version: RulesetVersion, _: SupervisorDep, session: Sessio
 
 @router.put("/{version:int}", response_model=DraftSaved)
 async def update_draft(
-    version: RulesetVersion, body: DraftIn, principal: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: DraftIn, principal: OpsDep, session: SessionDep, deps: DepsDep
 ) -> DraftSaved:
     """Replace a draft's document; published versions are immutable."""
     row = await _get(session, version)
@@ -163,21 +165,37 @@ async def update_draft(
         raise Conflict(f"version {version} is {row.status}; create a new draft instead")
     errors = await _validate(session, deps, body.document)
     _refuse_unreadable(errors)
+    before = {"document": row.document, "note": row.note}
     row.document, row.note, row.updated_at = body.document, body.note or row.note, datetime.now(UTC)
-    session.add(AuditEvent(actor=principal.actor, action="ruleset.update", subject=str(version)))
+    detail = {"before": before, "after": {"document": row.document, "note": row.note}}
+    session.add(AuditEvent(actor=principal.actor, action="ruleset.update", subject=str(version), detail=detail))
     await session.commit()
     return DraftSaved(version=version, status="draft", valid=not errors, errors=_problems(errors))
 
 
+@router.delete("/{version:int}", status_code=204)
+async def delete_draft(version: RulesetVersion, principal: OpsDep, session: SessionDep) -> Response:
+    """Delete a draft; published versions stay (409), they are the history rollback returns to."""
+    row = await _get(session, version)
+    if row.status != "draft":
+        raise Conflict(f"version {version} is {row.status}; published versions cannot be deleted")
+    before = {"document": row.document, "note": row.note}
+    await session.delete(row)
+    session.add(AuditEvent(actor=principal.actor, action="ruleset.delete", subject=str(version),
+                           detail={"before": before, "after": None}))  # fmt: skip
+    await session.commit()
+    return Response(status_code=204)
+
+
 @router.post("/validate", response_model=ValidationOut, response_model_exclude_none=False)
-async def validate_document(document: Document, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
+async def validate_document(document: Document, _: OpsDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
     """Check a document without saving it: compile errors with positions, unknown fields and queues."""
     errors = await _validate(session, deps, document)
     return ValidationOut(valid=not errors, errors=_problems(errors))
 
 
 @router.post("/{version:int}/validate", response_model=ValidationOut)
-async def validate_version(version: RulesetVersion, _: AdminDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
+async def validate_version(version: RulesetVersion, _: OpsDep, session: SessionDep, deps: DepsDep) -> ValidationOut:
     """Check a saved version."""
     row = await _get(session, version)
     errors = await _validate(session, deps, row.document)
@@ -186,7 +204,7 @@ async def validate_version(version: RulesetVersion, _: AdminDep, session: Sessio
 
 @router.post("/{version:int}/simulate", response_model=SimulationOut)
 async def simulate(
-    version: RulesetVersion, body: SimulateIn, _: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: SimulateIn, _: OpsDep, session: SessionDep, deps: DepsDep
 ) -> SimulationOut:
     """Route one message on paper under this version: the full decision trace; nothing is stored."""
     row = await _get(session, version)
@@ -199,7 +217,7 @@ async def simulate(
 
 @router.post("/{version:int}/backtest", response_model=BacktestOut)
 async def backtest(
-    version: RulesetVersion, body: BacktestIn, _: AdminDep, session: SessionDep, deps: DepsDep
+    version: RulesetVersion, body: BacktestIn, _: OpsDep, session: SessionDep, deps: DepsDep
 ) -> BacktestOut:
     """Replay stored messages in a window: per-queue counts, active versus this version, and what would move."""
     row = await _get(session, version)
@@ -224,7 +242,7 @@ async def _end_reads(session: AsyncSession) -> None:
 
 
 @router.post("/{version:int}/publish", response_model=Activated)
-async def publish(version: RulesetVersion, principal: AdminDep, session: SessionDep, deps: DepsDep) -> Activated:
+async def publish(version: RulesetVersion, principal: OpsDep, session: SessionDep, deps: DepsDep) -> Activated:
     """Make this version active, atomically; every router uses it for its next message, no restart."""
     row = await _get(session, version)
     _refuse_invalid(await _validate(session, deps, row.document))
@@ -232,7 +250,7 @@ async def publish(version: RulesetVersion, principal: AdminDep, session: Session
 
 
 @router.post("/{version:int}/rollback", response_model=Activated)
-async def rollback(version: RulesetVersion, principal: AdminDep, session: SessionDep) -> Activated:
+async def rollback(version: RulesetVersion, principal: OpsDep, session: SessionDep) -> Activated:
     """Make an earlier published version active again."""
     row = await _get(session, version)
     if row.status != "published":
@@ -244,9 +262,11 @@ async def _activate(
     session: AsyncSession, row: Ruleset, principal: Principal, action: Literal["publish", "rollback"]
 ) -> Activated:
     now = datetime.now(UTC)
+    before = await _active_version(session)
     row.status, row.updated_at = "published", now
     session.add(RulesetActivation(version=row.version, action=action, actor=principal.actor, at=now))
-    session.add(AuditEvent(actor=principal.actor, action=f"ruleset.{action}", subject=str(row.version)))
+    detail = {"before": {"active_version": before}, "after": {"active_version": row.version}}
+    session.add(AuditEvent(actor=principal.actor, action=f"ruleset.{action}", subject=str(row.version), detail=detail))
     await session.commit()
     return Activated(version=row.version, active=True, action=action)
 

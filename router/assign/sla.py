@@ -1,38 +1,18 @@
-"""Service-level targets: deadlines from stored timestamps, state, and escalation on breach."""
+"""Service-level targets: state and escalation on breach, over the deadlines of ``shared.sla``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from shared.lifecycle import ESCALATIONS_QUEUE
 from shared.policies import SlaPolicy
+from shared.sla import Deadline, SlaClock, SlaTarget, deadlines
 
 SlaState = Literal["ok", "warning", "breached"]
-SlaTarget = Literal["first_response", "resolution"]
 ESCALATION_QUEUE = ESCALATIONS_QUEUE
 _SEVERITY: dict[SlaState, int] = {"ok": 0, "warning": 1, "breached": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class SlaClock:
-    """The stored timestamps an SLA is measured from: the clock starts when the work is enqueued."""
-
-    priority: int
-    started_at: datetime
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """One target's warning and due instants; store them and fire each once with a conditional update."""
-
-    target: SlaTarget
-    warn_at: datetime
-    due_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,21 +31,6 @@ class Escalation:
     new_priority: int
     queue: str = ESCALATION_QUEUE
     event: str = "sla.breached"
-
-
-def deadlines(clock: SlaClock, policy: SlaPolicy) -> list[Deadline]:
-    """The targets that apply to this work, computed from its timestamps (so they survive restarts)."""
-    out: list[Deadline] = []
-    targets: tuple[tuple[SlaTarget, Mapping[int, int]], ...] = (
-        ("first_response", policy.first_response_s),
-        ("resolution", policy.resolution_s),
-    )
-    for target, table in targets:
-        seconds = table.get(clock.priority)
-        if seconds is not None:
-            warn = clock.started_at + timedelta(seconds=seconds * policy.warn_ratio)
-            out.append(Deadline(target, warn, clock.started_at + timedelta(seconds=seconds)))
-    return out
 
 
 def _met_at(clock: SlaClock, target: SlaTarget) -> datetime | None:
@@ -98,3 +63,18 @@ def breaches(clock: SlaClock, policy: SlaPolicy, now: datetime) -> list[Breach]:
 def escalation_for(breach: Breach) -> Escalation:
     """Escalate one priority level (never above 1) to the supervisors' queue."""
     return Escalation(new_priority=max(1, breach.priority - 1))
+
+
+__all__ = [
+    "ESCALATION_QUEUE",
+    "Breach",
+    "Deadline",
+    "Escalation",
+    "SlaClock",
+    "SlaState",
+    "SlaTarget",
+    "breaches",
+    "deadlines",
+    "escalation_for",
+    "sla_state",
+]

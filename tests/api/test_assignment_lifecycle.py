@@ -96,9 +96,20 @@ async def test_rejecting_twice_is_refused_and_frees_capacity_once(client: httpx.
     assert await load(client, agent_id) == 0
 
 
+async def test_completing_an_offer_never_accepted_is_a_conflict(client: httpx.AsyncClient) -> None:
+    agent_id, agent, offer = await offered_to_asta(client)
+    r = await agent.post(f"/v1/assignments/{offer['id']}/complete", json={"disposition": "resolved"})
+    assert r.status_code == 409
+    assert r.json()["type"].endswith("/assignment-state")
+    [still] = await assignments(agent)
+    assert (still["status"], still["accepted_at"]) == ("offered", None)
+    assert await load(client, agent_id) == 1
+
+
 async def test_completing_twice_is_a_conflict(client: httpx.AsyncClient) -> None:
     _, agent, offer = await offered_to_asta(client)
     body = {"disposition": "resolved"}
+    assert (await agent.post(f"/v1/assignments/{offer['id']}/accept")).status_code == 200
     assert (await agent.post(f"/v1/assignments/{offer['id']}/complete", json=body)).status_code == 200
     again = await agent.post(f"/v1/assignments/{offer['id']}/complete", json=body)
     assert again.status_code == 409

@@ -33,12 +33,19 @@ STEPS: dict[str, tuple[Step, set[Status], Status | None]] = {
     "requeue_absent": (lambda w: lifecycle.requeue_absent(w, NOW), set(lifecycle.HELD), Status.QUEUED),
     "complete": (
         lambda w: lifecycle.complete(w, NOW, disposition="resolved", notes=None),
-        set(lifecycle.HELD),
+        {Status.ACCEPTED},
         Status.COMPLETED,
     ),
     "transfer_to_queue": (lambda w: lifecycle.transfer_to_queue(w, "billing", NOW), set(lifecycle.HELD), Status.QUEUED),
     "transfer_to_agent": (lambda w: lifecycle.transfer_to_agent(w, "bob", NOW), set(lifecycle.HELD), Status.OFFERED),
     "escalate": (lambda w: lifecycle.escalate(w, NOW), set(lifecycle.HELD), Status.QUEUED),
+    "reassign": (lambda w: lifecycle.reassign(w, "bob", NOW), set(lifecycle.OPEN), Status.OFFERED),
+    "withdraw": (lambda w: lifecycle.withdraw(w, NOW), set(lifecycle.HELD), Status.QUEUED),
+    "take": (
+        lambda w: lifecycle.take(replace(w, queue=lifecycle.ESCALATIONS_QUEUE), "bob", NOW),
+        {Status.QUEUED, Status.OFFERED},
+        Status.ACCEPTED,
+    ),
 }
 BY_STATUS = {Status.QUEUED: QUEUED, Status.OFFERED: OFFERED, Status.ACCEPTED: ACCEPTED, Status.COMPLETED: COMPLETED}
 
@@ -57,7 +64,9 @@ def test_each_step_starts_only_from_its_states_and_leaves_the_work_in_one_state(
         return
     assert transition.changes.get("status", work.status) == target
     assert transition.expect["status"] == status, "applied only while the row is still in the state read"
-    assert transition.release == (work.agent_id if status in lifecycle.HELD and target != Status.ACCEPTED else None)
+    holder_changed = transition.changes.get("agent_id", work.agent_id) != work.agent_id
+    frees = status in lifecycle.HELD and (holder_changed or target == Status.COMPLETED)
+    assert transition.release == (work.agent_id if frees else None), "the holder before gives back its unit"
     assert (target == Status.QUEUED) <= (transition.changes.get("agent_id", work.agent_id) is None)
 
 
@@ -126,11 +135,90 @@ def test_accepted_work_of_an_absent_agent_is_requeued_unaccepted() -> None:
     assert requeued.changes["status"] == Status.QUEUED
 
 
-def test_completing_an_offer_accepts_it_at_the_same_instant() -> None:
-    done = lifecycle.complete(OFFERED, NOW, disposition="resolved", notes="ok")
-    assert done.changes["accepted_at"] == NOW
+def test_completing_an_offer_that_was_never_accepted_is_refused() -> None:
+    with pytest.raises(TransitionRefused, match="only accepted work can be completed"):
+        lifecycle.complete(OFFERED, NOW, disposition="resolved", notes="ok")
     kept = lifecycle.complete(ACCEPTED, NOW + timedelta(minutes=1), disposition="resolved", notes=None)
-    assert kept.changes["accepted_at"] == ACCEPTED.accepted_at
+    assert "accepted_at" not in kept.changes, "the acceptance it had stays"
+
+
+def _work(status: Status, holder: str | None, queue: str, excluded: tuple[str, ...]) -> Work:
+    held = status in lifecycle.HELD or status == Status.COMPLETED
+    return Work(
+        "as-1",
+        status,
+        holder if held else None,
+        queue,
+        "conv-1",
+        offered_at=NOW if held else None,
+        accepted_at=NOW if status in (Status.ACCEPTED, Status.COMPLETED) else None,
+        excluded_agents=excluded,
+    )
+
+
+works = st.builds(
+    _work,
+    st.sampled_from(list(Status)),
+    st.sampled_from(["ann", "bob", "cy"]),
+    st.sampled_from(["support", lifecycle.ESCALATIONS_QUEUE]),
+    st.lists(st.sampled_from(["ann", "bob", "cy"]), unique=True, max_size=3).map(lambda xs: tuple(sorted(xs))),
+)
+SUPERVISED: dict[str, Callable[[Work, str], Transition]] = {
+    "reassign": lambda w, a: lifecycle.reassign(w, a, NOW),
+    "take": lambda w, a: lifecycle.take(w, a, NOW),
+    "withdraw": lambda w, a: lifecycle.withdraw(w, NOW),
+    "transfer_to_agent": lambda w, a: lifecycle.transfer_to_agent(w, a, NOW),
+    "transfer_to_queue": lambda w, a: lifecycle.transfer_to_queue(w, "billing", NOW),
+    "escalate": lambda w, a: lifecycle.escalate(w, NOW),
+}
+
+
+@given(works, st.sampled_from(sorted(SUPERVISED)), st.sampled_from(["ann", "bob", "cy"]))
+def test_whoever_holds_work_afterwards_has_accepted_it_only_by_accepting_it_themselves(
+    work: Work, name: str, to: str
+) -> None:
+    try:
+        transition = SUPERVISED[name](work, to)
+    except TransitionRefused:
+        return
+    after = {"status": work.status, "agent_id": work.agent_id, "accepted_at": work.accepted_at} | dict(
+        transition.changes
+    )
+    if after["agent_id"] != work.agent_id:
+        taken = name == "take"
+        assert (after["accepted_at"] is not None) == taken, "a new holder starts unaccepted unless it took the work"
+        assert (after["status"] == Status.ACCEPTED) == taken
+    if after["status"] == Status.QUEUED:
+        assert after["agent_id"] is None
+        assert after["accepted_at"] is None
+    excluded = transition.changes.get("excluded_agents", work.excluded_agents)
+    assert isinstance(excluded, list | tuple)
+    if name == "reassign":
+        assert after["agent_id"] not in excluded, "a supervisor's choice overrides the agent's earlier refusal"
+
+
+@given(works, st.sampled_from(["ann", "bob", "cy"]))
+def test_a_supervisor_reassigns_open_work_to_anyone_but_its_holder_and_takes_only_escalations(
+    work: Work, to: str
+) -> None:
+    if work.status in lifecycle.OPEN and to != work.agent_id:
+        assert lifecycle.reassign(work, to, NOW).release == work.agent_id
+    else:
+        with pytest.raises(TransitionRefused):
+            lifecycle.reassign(work, to, NOW)
+    takeable = work.queue == lifecycle.ESCALATIONS_QUEUE and work.status in (Status.QUEUED, Status.OFFERED)
+    if takeable and to != work.agent_id:
+        assert lifecycle.take(work, to, NOW).event == "assignment.accepted"
+    else:
+        with pytest.raises(TransitionRefused):
+            lifecycle.take(work, to, NOW)
+
+
+def test_a_withdrawn_assignment_waits_in_its_queue_and_may_go_back_to_the_same_agent() -> None:
+    pulled = lifecycle.withdraw(ACCEPTED, NOW)
+    assert (pulled.event, pulled.release, pulled.changes["status"]) == ("assignment.withdrawn", "ann", Status.QUEUED)
+    assert "queue" not in pulled.changes
+    assert "excluded_agents" not in pulled.changes
 
 
 def test_an_sla_breach_raises_accepted_work_in_place_and_moves_waiting_work() -> None:
@@ -142,6 +230,11 @@ def test_an_sla_breach_raises_accepted_work_in_place_and_moves_waiting_work() ->
     waiting = lifecycle.escalate_breach(QUEUED, NOW, priority=2, queue="escalations")
     assert waiting.release is None
     assert waiting.detail["to_queue"] == "escalations"
+
+
+def test_a_transfer_resets_acceptance() -> None:
+    assert lifecycle.transfer_to_agent(ACCEPTED, "bob", NOW).changes["accepted_at"] is None
+    assert lifecycle.transfer_to_queue(ACCEPTED, "billing", NOW).changes["accepted_at"] is None
 
 
 def test_transfer_to_the_same_agent_is_refused() -> None:
