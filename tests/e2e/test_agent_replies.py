@@ -1,11 +1,13 @@
 """An agent client over real HTTP against a real ``switchboard run`` process: a customer writes by email
-(SMTP), SMS (a Twilio-signed webhook) and web chat; the agent is offered each conversation, accepts, reads it
-and replies through the customer's channel, to an SMTP relay and a Twilio REST stand-in started by the test
-and to the visitor's chat on resume; the customer's next email threads into the same conversation."""
+(SMTP), SMS (a Twilio-signed webhook) and web chat; the agent hears of each offer by its event stream (SSE)
+and by a long-poll of its assignments, accepts, reads the conversation and replies through the customer's
+channel, to an SMTP relay and a Twilio REST stand-in started by the test and to the visitor's chat on
+resume; the customer's next email threads into the same conversation."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import smtplib
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -41,24 +43,52 @@ async def until(check: Callable[[], Awaitable[T | None]], timeout: float = 20) -
 
 
 class Desk:
-    """The agent's client: offers, accept, read, reply."""
+    """The agent's client: an open event stream, long-polled offers, accept, read, reply."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.etag: str | None = None
+
+    async def listen(self, connected: asyncio.Event) -> None:
+        """Read ``GET /v1/agents/me/events`` into ``events`` until cancelled."""
+        async with self.client.stream("GET", "/v1/agents/me/events", timeout=None) as stream:
+            assert stream.status_code == 200
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            async for line in stream.aiter_lines():
+                if line == ": connected":
+                    connected.set()
+                elif line.startswith("data: "):
+                    await self.events.put(json.loads(line.removeprefix("data: ")))
+
+    async def heard(self, event_type: str, assignment_id: str) -> dict[str, Any]:
+        """The stream's event of this type for this assignment (others are passed over)."""
+        while True:
+            event = await asyncio.wait_for(self.events.get(), 10)
+            if (event["type"], event["assignment_id"]) == (event_type, assignment_id):
+                return event
 
     async def offered(self, known: set[str]) -> dict[str, Any]:
-        """The first offer of a conversation not in ``known``."""
-
-        async def check() -> dict[str, Any] | None:
-            offers = (await self.client.get("/v1/agents/me/assignments", params={"status": "offered"})).json()
-            fresh = [o for o in offers if o["conversation_id"] not in known]
-            return fresh[0] if fresh else None
-
-        return await until(check)
+        """The first offer of a conversation not in ``known``, by long-polling the assignments: each answer
+        names its list (ETag), and the next poll waits until the list differs from it."""
+        for _ in range(20):
+            headers = {"If-None-Match": self.etag} if self.etag else {}
+            r = await self.client.get(
+                "/v1/agents/me/assignments", params={"status": "offered", "wait": 30}, headers=headers, timeout=40
+            )
+            assert r.status_code == 200, r.text
+            self.etag = r.headers["ETag"]
+            fresh: list[dict[str, Any]] = [o for o in r.json() if o["conversation_id"] not in known]
+            if fresh:
+                return fresh[0]
+        raise AssertionError("no new offer after 20 long-polls")
 
     async def take(self, known: set[str]) -> tuple[str, dict[str, Any]]:
         """Accept the next new offer and read its conversation."""
         offer = await self.offered(known)
+        event = await self.heard("assignment.offered", offer["id"])
+        assert event["conversation_id"] == offer["conversation_id"]
+        assert offer["summary"]["channel"] == offer["channel"]
         assert (await self.client.post(f"/v1/assignments/{offer['id']}/accept")).status_code == 200
         known.add(offer["conversation_id"])
         r = await self.client.get(f"/v1/conversations/{offer['conversation_id']}")
@@ -126,7 +156,15 @@ async def desk(tmp_path: Path) -> AsyncIterator[tuple[Desk, dict[str, Any]]]:
                 key = (await admin.post("/v1/api-keys", json={"role": "agent", "agent_id": agent_id})).json()["key"]
                 async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
                     assert (await client.put("/v1/agents/me/presence", json={"status": "available"})).status_code == 200
-                    yield Desk(client), {"base": base, "smtp": smtp_port, "relay": relay, "twilio": twilio}
+                    agent, connected = Desk(client), asyncio.Event()
+                    listening = asyncio.create_task(agent.listen(connected))
+                    await asyncio.wait_for(connected.wait(), 10)
+                    try:
+                        yield agent, {"base": base, "smtp": smtp_port, "relay": relay, "twilio": twilio}
+                    finally:
+                        listening.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await listening
         finally:
             stop(proc)
 
