@@ -53,8 +53,8 @@ async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
         "SWITCHBOARD_TWILIO_AUTH_TOKEN": "fuzz-twilio-token",
         "SWITCHBOARD_VONAGE_SIGNATURE_SECRET": "fuzz-vonage-secret",
         # Long-polls and event streams answer within a moment: a fuzzer reads every answer to its end.
-        "SWITCHBOARD_PUSH_MAX_WAIT_SECONDS": "0.5",
-        "SWITCHBOARD_PUSH_STREAM_MAX_SECONDS": "0.5",
+        "SWITCHBOARD_PUSH_MAX_WAIT_SECONDS": "0.05",
+        "SWITCHBOARD_PUSH_STREAM_MAX_SECONDS": "0.05",
     }
     with (tmp_path / "server.log").open("ab") as log:
         proc = subprocess.Popen([*CLI, "run"], env=env, stdout=log, stderr=log, cwd=tmp_path)
