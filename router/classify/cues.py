@@ -108,7 +108,9 @@ _DEADLINE = re.compile(
 
 
 # A day named without "by" or "before": enough to make something at stake ("stake" cues) urgent.
-_DAY = re.compile(rf"\b(?:{_WEEKDAYS}|this weekend|next week)\b|(?:周|星期)[一二三四五六日天]|明天|今晚|后天", re.IGNORECASE)
+_DAY = re.compile(
+    rf"\b(?:{_WEEKDAYS}|this weekend|next week)\b|(?:周|星期)[一二三四五六日天]|明天|今晚|后天", re.IGNORECASE
+)
 
 
 def _is_shouting(text: str) -> bool:
