@@ -107,6 +107,12 @@ _DEADLINE = re.compile(
 )
 
 
+# A day named without "by" or "before": enough to make something at stake ("stake" cues) urgent.
+_DAY = re.compile(
+    rf"\b(?:{_WEEKDAYS}|this weekend|next week)\b|(?:周|星期)[一二三四五六日天]|明天|今晚|后天", re.IGNORECASE
+)
+
+
 def _is_shouting(text: str) -> bool:
     """True when most letters of a long enough text are capitals."""
     upper = sum(map(str.isupper, text))  # map over str methods: C speed, no per-char frames
@@ -134,6 +140,8 @@ def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...
     found = [name for name in URGENCY_CUES if fired[name]]
     if "time_pressure" not in found and (_SHOUTED_NOW.search(text) or _DEADLINE.search(text)):
         found.append("time_pressure")
+    if "stake" in found and not (angry or "time_pressure" in found or _DAY.search(text)):
+        found.remove("stake")
     if "not_urgent" in found and "time_pressure" in found:
         found.remove("time_pressure")
     if angry:
@@ -154,7 +162,7 @@ def urgency_level(cues: tuple[str, ...]) -> str:
         return "urgent"
     if "time_pressure" in fired and (threat or "anger" in fired):
         return "urgent"
-    if "time_pressure" in fired or threat:
+    if "time_pressure" in fired or "stake" in fired or threat:
         return "high"
     if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat", "escalation", "repeat_contact"}) >= 2:
         return "high"

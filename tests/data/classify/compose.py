@@ -3,11 +3,12 @@
 Run: python tests/data/classify/compose.py  (deterministic: one seed per message).
 Unlike generate.py, nothing here fills slots in template sentences: every message is a whole text a
 person wrote in that language (written/<lang>*.txt, one per line under "= <intent>"; "!!" urgent, "!" high,
-"~" low). This script only puts it into the shape each channel gives it: an email with or without a
-greeting, closing, signature block, legal footer and quoted history of an unrelated earlier thread; a
-hurried SMS (lower case, no accents, typos); chat split into fragments; a fax with letterhead and OCR
-errors. The group of a message is "written<batch>/<intent>/<index>" (batch: the file name after the
-language, "" or "_2"), the same for its translations, so the training command's held-back split keeps
+"~" low; a literal "\\n" inside a line breaks it, for letters laid out over several lines). This script
+only puts it into the shape each channel gives it: an email with or without a greeting, closing,
+signature block, legal footer and quoted history of an unrelated earlier thread; a hurried SMS (lower
+case, no accents, typos); chat split into fragments; a fax with letterhead and OCR errors.
+The group of a message is "written<batch>/<intent>/<index>" (batch: the file name after the language,
+"" or "_2"), the same for its translations, so the training command's held-back split keeps
 every rendering and every translation of a held-back message out of training.
 """
 
@@ -245,7 +246,7 @@ def read_written(path: Path) -> list[tuple[str, int, str, str]]:
             if line.startswith(mark + " "):
                 urgency, line = level, line[len(mark) + 1 :]
                 break
-        out.append((intent, index, line, urgency))
+        out.append((intent, index, line.replace("\\n", "\n"), urgency))
         index += 1
     return out
 

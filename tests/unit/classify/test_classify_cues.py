@@ -206,3 +206,36 @@ def test_out_of_office_until_monday_is_not_a_deadline(classifier: DefaultClassif
         classifier.classify(text="I am out of the office until Monday with limited access to email.").urgency
         == "normal"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need the dress for a wedding on Saturday and it still hasn't shipped.",
+        "Mangler 790 kr og husleia skal betales fredag",
+        "Die Gehälter müssen am Freitag raus und ich komme nicht ins Konto",
+        "Mon vol est samedi et le passeport n'est toujours pas arrivé",
+        "El vuelo sale el lunes y el pasaporte no ha llegado",
+        "Kulang pa ako ng ₱2,400 at sa Friday na ang upa",
+        "Düğün cumartesi ve elbise hâlâ gelmedi",
+        "婚礼就在周六，裙子还没到",
+        "Our card terminal has stopped connecting since this morning",
+    ],
+)
+def test_something_at_stake_on_a_named_day_raises_urgency(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert result.urgency in {"high", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you sell wedding dresses in ivory?",
+        "Can I pay my rent deposit by card?",
+        "Haben Sie Geschenkpapier für Geburtstage?",
+    ],
+)
+def test_something_at_stake_without_a_day_or_a_problem_stays_normal(classifier: DefaultClassifier, text: str) -> None:
+    result = classifier.classify(text=text)
+    assert result.urgency == "normal"
+    assert "stake" not in result.urgency_cues
