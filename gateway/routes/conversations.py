@@ -13,7 +13,7 @@ from gateway.conversation import access, contact, view
 from gateway.conversation.reply import reply as record_reply
 from gateway.conversation.schemas import ConversationOut, ReplyIn, ReplyOut
 from gateway.deps import AgentDep, ConversationReaderDep, DepsDep, SessionDep
-from gateway.routes.messages import content_disposition
+from gateway.downloads import DOWNLOAD_RESPONSES, download
 from shared.db.models import Assignment
 from shared.errors import NotFound
 
@@ -91,7 +91,7 @@ async def post_reply(
 @router.get(
     "/{conversation_id}/attachments/{sha256}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "the attachment's bytes"}},
+    responses=DOWNLOAD_RESPONSES,
 )
 async def get_attachment(
     conversation_id: str,
@@ -108,11 +108,4 @@ async def get_attachment(
     data = await deps.blobs.get(sha256) if found is not None else None
     if found is None or data is None:
         raise NotFound("the conversation has no stored attachment with that SHA-256")
-    return Response(
-        data,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": content_disposition(str(found.get("name") or "attachment")),
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return download(data, found)

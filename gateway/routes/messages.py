@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gateway.deps import AdminDep, DepsDep, GatewayDeps, IngestDep, SessionDep
+from gateway.downloads import DOWNLOAD_RESPONSES, download
 from gateway.schemas import Accepted, DecisionOut, Instant, MessageAcceptedOut, MessageIn, MessageOut
 from shared.auth import Principal
 from shared.db.models import Decision, IdempotencyRecord, Message, MessageReceipt
@@ -118,7 +118,7 @@ async def get_message(message_id: str, principal: IngestDep, session: SessionDep
 @router.get(
     "/{message_id}/attachments/{sha256}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "the attachment's bytes"}},
+    responses=DOWNLOAD_RESPONSES,
 )
 async def get_attachment(
     message_id: str,
@@ -137,27 +137,7 @@ async def get_attachment(
     data = await deps.blobs.get(str(found["storage_ref"])) if found is not None else None
     if found is None or data is None:
         raise NotFound("the message has no stored attachment with that SHA-256")
-    return Response(
-        data,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": content_disposition(str(found.get("name") or "attachment")),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "X-Attachment-Content-Type": _header_safe(str(found.get("content_type") or ""))[:127],
-        },
-    )
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII fallback name and the RFC 5987 UTF-8 one: no header injection, no path."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "attachment"
-    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._- ") else "_" for c in base)[:150]
-    return f"attachment; filename=\"{fallback or 'attachment'}\"; filename*=UTF-8''{quote(base[:150], safe='')}"
-
-
-def _header_safe(value: str) -> str:
-    return "".join(c for c in value if c.isascii() and c.isprintable())
+    return download(data, found)
 
 
 @router.get("", response_model=list[MessageOut])
