@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +22,7 @@ from router.indexing import Indexer
 from router.route import route_batch
 from router.state import RouterState, reload
 from shared.bus import Bus, Consumer, Record
+from shared.db import activity
 from shared.events import MessageRouted, RoutedEvent
 from shared.metrics import MESSAGES_ROUTED, ROUTER_BATCH_SECONDS
 from shared.schema import InboundMessage
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 EMBEDDED_BATCH = 32
 TICK_SECONDS = 0.5
+PRUNE_EVERY_SECONDS = 60.0
+"""How often a router prunes the activity log and ended webhook deliveries (``activity.prune``)."""
 REWIND_FIRST_SECONDS = 1.0
 REWIND_MAX_SECONDS = 30.0
 
@@ -117,10 +121,22 @@ class Router:
         await self.announce(done.events)
         return done.offered
 
+    async def prune(self) -> int:
+        """Delete activity and ended webhook deliveries past their retention, in a transaction of its own."""
+        keep = timedelta(days=self.settings.activity_retention_days)
+        async with self.sessions() as session:
+            deleted = await activity.prune(session, self.clock(), keep)
+            await session.commit()
+        return deleted
+
     async def _dispatch_loop(self) -> None:
+        pruned_at = -PRUNE_EVERY_SECONDS
         while not self._stopping.is_set():
             try:
                 await self.tick()
+                if time.monotonic() - pruned_at >= PRUNE_EVERY_SECONDS:
+                    pruned_at = time.monotonic()
+                    await self.prune()
             except Exception:
                 log.exception("dispatcher tick failed")
             with contextlib.suppress(TimeoutError):

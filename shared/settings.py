@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     router_batch_size: int = Field(default=256, ge=1)
     router_poll_seconds: float = Field(default=0.05, gt=0)
     away_grace_seconds: int = Field(default=300, ge=0)
+    activity_retention_days: int = Field(default=14, ge=1, le=3650)
+    """How long the activity log (what event streams replay and webhooks fan out) and ended webhook deliveries
+    are kept; routers prune older rows once a minute (activity a subscription has not fanned out is kept)."""
     sticky_window_seconds: int = Field(default=7 * 24 * 3600, ge=0)
     ingest_flush_max: int = Field(default=512, ge=1)
     spool_dir: Path = Path("var") / "spool"

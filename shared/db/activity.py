@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.models import Activity
+from shared.db.models import Activity, WebhookDelivery, WebhookSubscription
 from shared.lifecycle import Transition
 
 SETTLE = timedelta(seconds=10)
@@ -74,4 +75,30 @@ def record_transition(session: AsyncSession, transition: Transition, now: dateti
     )
 
 
-__all__ = ["SETTLE", "record", "record_transition"]
+async def prune(session: AsyncSession, now: datetime, keep: timedelta, *, batch: int = 5000) -> int:
+    """Delete up to ``batch`` activity rows older than ``keep`` that every webhook subscription has fanned out,
+    and webhook deliveries that ended (delivered or parked) that long ago, in the caller's transaction.
+    Returns the rows deleted. Idempotent, so several routers may prune at once."""
+    cutoff = now - keep
+    old = select(Activity.id).where(Activity.at < cutoff)
+    fanned_out = await session.scalar(select(func.min(WebhookSubscription.cursor)))
+    if fanned_out is not None:
+        old = old.where(Activity.id <= fanned_out)
+    ids = list(await session.scalars(old.order_by(Activity.id).limit(batch)))
+    deleted = 0
+    if ids:
+        deleted += _count(await session.execute(delete(Activity).where(Activity.id.in_(ids))))
+    ended = select(WebhookDelivery.id).where(
+        WebhookDelivery.status.in_(("delivered", "parked")), WebhookDelivery.created_at < cutoff
+    )
+    ended_ids = list(await session.scalars(ended.limit(batch)))
+    if ended_ids:
+        deleted += _count(await session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(ended_ids))))
+    return deleted
+
+
+def _count(result: object) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0
+
+
+__all__ = ["SETTLE", "prune", "record", "record_transition"]
