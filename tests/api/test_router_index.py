@@ -130,6 +130,8 @@ async def test_an_index_build_that_fails_is_tried_again_by_the_next_refresh(
     build = indexing.build_index
 
     async def fails_once(*args: Any) -> int:
+        if args[0] is not router.state.pool:  # the app's own router, refreshing on its own tick
+            return await build(*args)
         monkeypatch.setattr(indexing, "build_index", build)
         raise MemoryError("the build ran out of memory")
 
