@@ -97,7 +97,10 @@ class Cluster:
         )
 
     def start(self, name: str, command: str, **extra: str) -> subprocess.Popen[bytes]:
-        """Start ``switchboard <command>`` in the background, logging to the work dir."""
+        """Start ``switchboard <command>`` in the background, logging to the work dir (a name is reused only
+        once its process has ended)."""
+        earlier = self.procs.get(name)
+        assert earlier is None or earlier.poll() is not None, f"{name} is still running"
         with (self.workdir / f"{name}.log").open("ab") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-c", "from switchboard.cli import main; main()", command],
@@ -122,6 +125,7 @@ class Cluster:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.workdir.glob("*.log")))
