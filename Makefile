@@ -31,8 +31,11 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# Worker processes for the suite: much of it waits on servers, sockets and timers, so more workers than cores.
+TEST_WORKERS ?= 3
+
 test: lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 up: $(STAMP)
 	bash deploy/local/up.sh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,12 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing at {CORPUS}")
     return CORPUS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In pytest-xdist workers, the slow tests first: the scheduler hands tests out in collection order, so
+    the long ones (the servers' crashes, the fuzzing, the retrain) start at once on every worker while the
+    many short ones fill the gaps, instead of leaving one worker alone with a long tail at the end. Every
+    worker sorts the same way (xdist requires one order)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)

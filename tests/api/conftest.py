@@ -3,12 +3,14 @@
 Every test that uses ``settings`` (and so ``app``, ``client``) runs once per storage backend: SQLite in
 a temporary directory, and PostgreSQL on the harness's server, in a database copied from a migrated
 template (marked ``integration``). ``SWITCHBOARD_TEST_STORAGE=sqlite`` (or ``postgres``) runs one only.
+A test marked ``before_storage`` (answered before any storage is read) runs on the first backend only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from shared.db.migrate import upgrade
 from shared.settings import Settings
 from switchboard.bootstrap import build_app
 from tests.harness import needs_servers
@@ -30,19 +33,44 @@ STORAGES = {
 }
 
 
-def storages() -> list[object]:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``before_storage`` (its answer is given before any storage is read: input validation,
+    headers) runs on the first storage backend only; the backend cannot change what it checks."""
+    first = storage_names()[0]
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec else None
+        if backend not in (None, first) and item.get_closest_marker("before_storage"):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def storage_names() -> list[str]:
     """The storage backends to run on: ``$SWITCHBOARD_TEST_STORAGE`` (comma-separated), else all."""
     chosen = [name.strip() for name in os.environ.get(STORAGE_ENV, ",".join(STORAGES)).split(",") if name.strip()]
     unknown = set(chosen) - STORAGES.keys()
     if unknown:
         raise pytest.UsageError(f"{STORAGE_ENV}: unknown storage {sorted(unknown)}; choose from {sorted(STORAGES)}")
-    return [STORAGES[name] for name in chosen]
+    return chosen
+
+
+def storages() -> list[object]:
+    return [STORAGES[name] for name in storage_names()]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for an embedded instance in ``tmp_path``."""
     values: dict[str, Any] = {
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'switchboard.db'}",
+        "database_url": sqlite_url(tmp_path / "switchboard.db"),
         "admin_key": ADMIN_KEY,
         "seed_demo": True,
         "router_poll_seconds": 0.02,
@@ -53,11 +81,21 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated to the head revision once per session (the start of each test's)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "switchboard.db"
+    upgrade(sqlite_url(path))
+    return path
+
+
 @pytest.fixture(params=storages())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A new database on each storage backend (PostgreSQL: already migrated, as a copy of a template)."""
+    """A new database on each storage backend, already migrated: a copy of a template."""
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'switchboard.db'}"
+        path = tmp_path / "switchboard.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return sqlite_url(path)
     url: str = request.getfixturevalue("migrated_database").url
     return url
 

@@ -90,6 +90,7 @@ async def test_external_id_reused_with_another_body_is_refused(client: httpx.Asy
     assert other.status_code == 422
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "change",
     [

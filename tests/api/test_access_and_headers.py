@@ -56,6 +56,7 @@ async def test_failed_logins_are_visible_in_the_access_log(
     assert (line["status"], line["auth"], line["level"], line["key_id"]) == (401, "failed", "WARNING", None)
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status"),
     [

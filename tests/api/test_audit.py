@@ -53,6 +53,7 @@ async def test_pages_follow_the_cursor_newest_first_without_overlap(client: http
     assert len(seen) >= 5
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "params",
     [{"limit": 0}, {"limit": 501}, {"cursor": "abc"}, {"cursor": "-1"}, {"since": "yesterday"},

@@ -24,6 +24,7 @@ REFUND = {"channel": "sms", "sender": {"address": "+4520616161"}, "text": "I wan
 NORA = {"name": "Nora", "languages": ["en"], "skills": {"refunds": 4}, "capacity": {"sms": 3}, "queues": ["returns"]}
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "body",
     [
@@ -57,6 +58,7 @@ async def test_sla_targets_outside_their_bounds_are_422(client: httpx.AsyncClien
     assert_problem(await client.put("/v1/sla-policies/x", json={"name": "x"} | targets), 422)
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "received_at",
     [

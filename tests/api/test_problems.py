@@ -28,6 +28,7 @@ async def test_malformed_json_is_400(client: httpx.AsyncClient) -> None:
     assert_problem(r, 400)
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "body",
     [

@@ -108,6 +108,7 @@ async def test_webhook_refuses_everything_while_the_auth_token_is_unset(tmp_path
     assert "SWITCHBOARD_TWILIO_AUTH_TOKEN" in r.json()["detail"]
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     ("change", "status"),
     [

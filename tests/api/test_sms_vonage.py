@@ -113,6 +113,7 @@ async def test_an_incomplete_message_waits_and_is_not_routed(client: httpx.Async
     assert "0E00000001" not in {m["external_id"] for m in listed}
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "change",
     [{"concat": "true"}, {"concat": "true", "concat-ref": "1", "concat-total": "2", "concat-part": "3"},

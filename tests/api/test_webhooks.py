@@ -73,6 +73,7 @@ async def test_subscriptions_are_listed_without_secrets_deleted_and_audited(
     assert "token=abc" not in str(audit)
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize(
     "body",
     [
@@ -94,6 +95,7 @@ async def test_invalid_subscriptions_are_refused(ops: httpx.AsyncClient, body: d
     assert (await ops.get("/v1/webhooks/subscriptions")).json() == []
 
 
+@pytest.mark.before_storage
 @pytest.mark.parametrize("url", ["http://127.0.0.1/", "http://10.1.2.3/", "http://[::1]:8080/", "http://localhost/",
                                  "https://169.254.169.254/latest", "http://[::ffff:192.168.0.1]/"])  # fmt: skip
 async def test_private_targets_are_refused_unless_allowed(app: FastAPI, ops: httpx.AsyncClient, url: str) -> None:

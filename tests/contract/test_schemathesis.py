@@ -15,7 +15,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,10 @@ import httpx
 import pytest
 
 from tests.e2e.server import CLI, HEADERS, free_port, server_env, stop, wait_ready
+from tests.harness import run_async
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
+# One server for the module's runs: on one xdist worker.
+pytestmark = [pytest.mark.asyncio, pytest.mark.slow, pytest.mark.xdist_group("schemathesis")]
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SIGNED = r"^/v1/(webhooks/(?!subscriptions)|chat/)"
@@ -33,10 +35,11 @@ EXAMPLES = 25
 UNLIMITED = json.dumps({role: [1e6, 1_000_000] for role in ("integration", "agent", "supervisor", "ops", "admin")})
 
 
-@pytest.fixture
-async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
-    """A running server and a key per role (rate limits out of the way: fuzzing is one client's flood; long-polls
-    and streams kept short)."""
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A running server and a key per role, for every run of the module (rate limits out of the way: fuzzing is
+    one client's flood; long-polls and streams kept short)."""
+    tmp_path = tmp_path_factory.mktemp("fuzzed")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = server_env(tmp_path, port) | {
@@ -59,16 +62,21 @@ async def live(tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
     with (tmp_path / "server.log").open("ab") as log:
         proc = subprocess.Popen([*CLI, "run"], env=env, stdout=log, stderr=log, cwd=tmp_path)
     try:
-        await wait_ready(base, proc)
-        async with httpx.AsyncClient(base_url=base, headers=HEADERS) as c:
-            keys = {"admin": HEADERS["Authorization"].removeprefix("Bearer ")}
-            for role in ("integration", "supervisor", "ops"):
-                keys[role] = (await c.post("/v1/api-keys", json={"role": role})).json()["key"]
-            agent = (await c.post("/v1/agents", json={"name": "Fuzzed", "languages": ["en"]})).json()["id"]
-            keys["agent"] = (await c.post("/v1/api-keys", json={"role": "agent", "agent_id": agent})).json()["key"]
-        yield base, keys
+        yield base, run_async(role_keys(base, proc))
     finally:
         stop(proc)
+
+
+async def role_keys(base: str, proc: subprocess.Popen[bytes]) -> dict[str, str]:
+    """Once the server is ready, a new key for each role (the agent's linked to a new agent)."""
+    await wait_ready(base, proc)
+    async with httpx.AsyncClient(base_url=base, headers=HEADERS) as c:
+        keys = {"admin": HEADERS["Authorization"].removeprefix("Bearer ")}
+        for role in ("integration", "supervisor", "ops"):
+            keys[role] = (await c.post("/v1/api-keys", json={"role": role})).json()["key"]
+        agent = (await c.post("/v1/agents", json={"name": "Fuzzed", "languages": ["en"]})).json()["id"]
+        keys["agent"] = (await c.post("/v1/api-keys", json={"role": "agent", "agent_id": agent})).json()["key"]
+    return keys
 
 
 async def schemathesis(base: str, workdir: Path, *options: str) -> subprocess.CompletedProcess[str]:
