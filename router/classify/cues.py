@@ -17,12 +17,23 @@ from router.classify.cue_lexicon import (
     URGENCY_CJK,
     URGENCY_CUES,
 )
+from router.classify.situation_lexicon import PROBLEM, PROBLEM_CJK, SITUATION_CJK, SITUATION_CUES
 
 _MIN_CAPS_LETTERS = 12
 _CAPS_RATIO = 0.7
 SENTIMENT_MARGIN = 0.3
 # Cues that say the customer is unhappy even without a negative word.
-_FRUSTRATION = frozenset({"legal_threat", "public_threat", "cancel_threat", "escalation", "repeat_contact", "safety"})
+_FRUSTRATION = frozenset(
+    {"legal_threat", "public_threat", "cancel_threat", "escalation", "repeat_contact", "safety"}
+    | {"outage", "money", "double_charge", "business", "chasing"}
+)
+# Situations urgent on their own (situation_lexicon.py), unless the customer says it is not urgent.
+_SITUATIONS = ("outage", "money", "business", "chasing")
+# Reported cue names; the lexicon's helpers ("need", "today", "before_shipping", "resolved", "auto_reply")
+# only qualify other cues.
+_CUE_NAMES = (*URGENCY_CUES, *_SITUATIONS, "double_charge")
+# Like a stake, a double charge is urgent only with a day, a deadline or an unhappy customer.
+_STAKES = ("stake", "double_charge")
 _CACHE_LIMIT = 100_000
 
 
@@ -82,10 +93,10 @@ class _CueMatcher:
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_URGENCY = _CueMatcher(URGENCY_CUES, URGENCY_CJK)
+_URGENCY = _CueMatcher({**URGENCY_CUES, **SITUATION_CUES}, {**URGENCY_CJK, **SITUATION_CJK})
 _SENTIMENT = _CueMatcher(
-    {"negative": NEGATIVE, "positive": POSITIVE, "polite": POLITE},
-    {"negative": NEGATIVE_CJK, "positive": POSITIVE_CJK, "polite": POLITE_CJK},
+    {"negative": NEGATIVE, "problem": PROBLEM, "positive": POSITIVE, "polite": POLITE},
+    {"negative": NEGATIVE_CJK, "problem": PROBLEM_CJK, "positive": POSITIVE_CJK, "polite": POLITE_CJK},
 )
 _EXCLAIM = re.compile(r"[!！]{2,}|(?:[!！][^!！]*){3,}")
 # "Cancel it NOW": one shouted word that means right away, in an otherwise ordinary sentence.
@@ -131,19 +142,27 @@ def analyze(text: str) -> tuple[tuple[str, ...], str, str, float]:
     mood_counts = _SENTIMENT.counts(lowered, words, distinct, cjk)
     fired = _URGENCY.counts(lowered, words, distinct, cjk)
     cues = _urgency_cues(text, fired, mood_counts["negative"] > 0)
-    mood, score = _sentiment(mood_counts, cues)
-    return cues, urgency_level(cues), mood, score
+    level = urgency_level(cues)
+    # A double charge not urgent enough to keep among the cues still upsets the customer.
+    mood, score = _sentiment(mood_counts, (*cues, "double_charge") if fired["double_charge"] else cues)
+    if level in ("high", "urgent") and mood == "neutral" and mood_counts["positive"] == 0:
+        mood, score = "negative", min(score, -SENTIMENT_MARGIN)
+    return cues, level, mood, score
 
 
 def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...]:
     """Names of the urgency cues present in text (never the text itself)."""
-    found = [name for name in URGENCY_CUES if fired[name]]
-    if "time_pressure" not in found and (_SHOUTED_NOW.search(text) or _DEADLINE.search(text)):
+    found = [name for name in _CUE_NAMES if fired[name]]
+    insists = angry or "!" in text or "！" in text
+    soon = (fired["today"] and (insists or fired["need"])) or (fired["before_shipping"] and insists)
+    if "time_pressure" not in found and (_SHOUTED_NOW.search(text) or _DEADLINE.search(text) or soon):
         found.append("time_pressure")
-    if "stake" in found and not (angry or "time_pressure" in found or _DAY.search(text)):
-        found.remove("stake")
-    if "not_urgent" in found and "time_pressure" in found:
-        found.remove("time_pressure")
+    if fired["resolved"] and "outage" in found:
+        found.remove("outage")
+    if not (angry or "time_pressure" in found or _DAY.search(text)):
+        found = [name for name in found if name not in _STAKES]
+    if "not_urgent" in found or fired["auto_reply"]:
+        found = [name for name in found if name not in _SITUATIONS and name not in ("time_pressure", "double_charge")]
     if angry:
         found.append("anger")
     if _EXCLAIM.search(text):
@@ -162,7 +181,7 @@ def urgency_level(cues: tuple[str, ...]) -> str:
         return "urgent"
     if "time_pressure" in fired and (threat or "anger" in fired):
         return "urgent"
-    if "time_pressure" in fired or "stake" in fired or threat:
+    if "time_pressure" in fired or threat or fired.intersection(_SITUATIONS + _STAKES):
         return "high"
     if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat", "escalation", "repeat_contact"}) >= 2:
         return "high"
@@ -173,7 +192,7 @@ def urgency_level(cues: tuple[str, ...]) -> str:
 
 def _sentiment(counts: Counter[str], cues: tuple[str, ...]) -> tuple[str, float]:
     """Return ("negative"|"neutral"|"positive", score in -1..1)."""
-    negative = counts["negative"] + 0.5 * ("exclamation" in cues and "anger" in cues)
+    negative = counts["negative"] + counts["problem"] + 0.5 * ("exclamation" in cues and "anger" in cues)
     negative += 0.5 * len(_FRUSTRATION & set(cues))
     # Politeness softens nothing: "thank you for your 'quick' reply" from an angry customer is still angry.
     positive = counts["positive"] + (0.4 * min(counts["polite"], 2) if negative == 0 else 0.0)
