@@ -41,9 +41,10 @@ class CueExample:
 
 def parse_cue_line(language: str, line: str) -> CueExample:
     """Parse one cue-set line ("H - text"); raises ValueError on an unknown mark."""
-    urgency, sentiment, text = line.split(maxsplit=2)
-    if urgency not in URGENCY_MARKS or sentiment not in SENTIMENT_MARKS or not text.strip():
+    parts = line.split(maxsplit=2)
+    if len(parts) < 3 or parts[0] not in URGENCY_MARKS or parts[1] not in SENTIMENT_MARKS:
         raise ValueError(f"{language}: bad cue-set line {line[:20]!r}")
+    urgency, sentiment, text = parts
     return CueExample(language, text.strip(), URGENCY_MARKS[urgency], SENTIMENT_MARKS[sentiment])
 
 
@@ -90,7 +91,9 @@ def sentiment_report(records: Sequence[Record], labels: dict[str, str]) -> list[
 
 def urgency_scores(records: Iterable[Record]) -> BinaryScores:
     """Urgency of the cues against the records' labels, on the text the classifier reads."""
-    return binary_scores((is_urgent(r["urgency"]), is_urgent(analyze(model_text(r))[1])) for r in records)
+    return binary_scores(
+        (is_urgent(r["urgency"]), is_urgent(analyze(model_text(r), noisy=r["channel"] == "fax")[1])) for r in records
+    )
 
 
 def _format(title: str, scores: BinaryScores) -> str:

@@ -17,6 +17,7 @@ from router.classify.cue_lexicon import (
     URGENCY_CJK,
     URGENCY_CUES,
 )
+from router.classify.ocr import FuzzyWords, repair
 from router.classify.situation_lexicon import PROBLEM, PROBLEM_CJK, SITUATION_CJK, SITUATION_CUES
 
 _MIN_CAPS_LETTERS = 12
@@ -98,6 +99,10 @@ _SENTIMENT = _CueMatcher(
     {"negative": NEGATIVE, "problem": PROBLEM, "positive": POSITIVE, "polite": POLITE},
     {"negative": NEGATIVE_CJK, "problem": PROBLEM_CJK, "positive": POSITIVE_CJK, "polite": POLITE_CJK},
 )
+# A word read through OCR errors counts unless a negation is next to it ("ist nicht dringnd", "acil değil").
+_NEGATORS = frozenset({"not", "no", "isn", "ikke", "inte", "nicht", "kein", "keine", "pas", "hindi", "değil", "degil"})
+_URGENCY_FUZZY = FuzzyWords({**URGENCY_CUES, **SITUATION_CUES})
+_SENTIMENT_FUZZY = FuzzyWords({"negative": NEGATIVE, "problem": PROBLEM})
 _EXCLAIM = re.compile(r"[!！]{2,}|(?:[!！][^!！]*){3,}")
 # "Cancel it NOW": one shouted word that means right away, in an otherwise ordinary sentence.
 _SHOUTED_NOW = re.compile(r"\b(?:NOW|ASAP|NU|NÅ|SOFORT|JETZT|YA|AHORA|HEMEN|NGAYON|TOUT DE SUITE|IMMÉDIATEMENT)\b")
@@ -133,14 +138,29 @@ def _is_shouting(text: str) -> bool:
     return cased >= _MIN_CAPS_LETTERS and upper / cased >= _CAPS_RATIO
 
 
-def analyze(text: str) -> tuple[tuple[str, ...], str, str, float]:
-    """Return (urgency cues, urgency, sentiment, sentiment score) for text."""
-    lowered = text.lower()
+def _fired(lowered: str, matcher: _CueMatcher, fuzzy: FuzzyWords, noisy: bool) -> Counter[str]:
+    """Cue names fired in lowered text; in noisy (OCR'd) text also after repair and one edit away."""
     words = _WORD.findall(lowered)
-    distinct = set(words)
     cjk = _CJK.search(lowered) is not None
-    mood_counts = _SENTIMENT.counts(lowered, words, distinct, cjk)
-    fired = _URGENCY.counts(lowered, words, distinct, cjk)
+    counts = matcher.counts(lowered, words, set(words), cjk)
+    if noisy:
+        repaired = repair(lowered)
+        fixed = _WORD.findall(repaired)
+        counts |= matcher.counts(repaired, fixed, set(fixed), cjk)
+        counts |= Counter(
+            name
+            for i, word in enumerate(fixed)
+            if not _NEGATORS.intersection(fixed[max(i - 2, 0) : i + 2])
+            for name in fuzzy.names(word)
+        )
+    return counts
+
+
+def analyze(text: str, *, noisy: bool = False) -> tuple[tuple[str, ...], str, str, float]:
+    """Return (urgency cues, urgency, sentiment, sentiment score) for text (`noisy`: OCR'd, as a fax)."""
+    lowered = text.lower()
+    mood_counts = _fired(lowered, _SENTIMENT, _SENTIMENT_FUZZY, noisy)
+    fired = _fired(lowered, _URGENCY, _URGENCY_FUZZY, noisy)
     cues = _urgency_cues(text, fired, mood_counts["negative"] > 0)
     level = urgency_level(cues)
     # A double charge not urgent enough to keep among the cues still upsets the customer.
@@ -162,7 +182,7 @@ def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...
     if not (angry or "time_pressure" in found or _DAY.search(text)):
         found = [name for name in found if name not in _STAKES]
     if "not_urgent" in found or fired["auto_reply"]:
-        found = [name for name in found if name not in _SITUATIONS and name not in ("time_pressure", "double_charge")]
+        found = [name for name in found if name not in _SITUATIONS and name not in ("time_pressure", *_STAKES)]
     if angry:
         found.append("anger")
     if _EXCLAIM.search(text):
@@ -183,7 +203,7 @@ def urgency_level(cues: tuple[str, ...]) -> str:
         return "urgent"
     if "time_pressure" in fired or threat or fired.intersection(_SITUATIONS + _STAKES):
         return "high"
-    if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat", "escalation", "repeat_contact"}) >= 2:
+    if len(fired & {"anger", "exclamation", "all_caps", "cancel_threat", "escalation"}) >= 2:
         return "high"
     if "not_urgent" in fired:
         return "low"
