@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -38,6 +39,16 @@ _STAKES = ("stake", "double_charge")
 _CACHE_LIMIT = 100_000
 
 
+_MIN_FOLDED = 6
+_FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Text as typed without accents: "brådskande" -> "bradskande", "hâlâ" -> "hala" (Chinese unchanged)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 class _CueMatcher:
     """Finds cues in lower-cased text: stems by token prefix, phrases by substring."""
 
@@ -47,7 +58,10 @@ class _CueMatcher:
         self._stems: dict[str, set[str]] = {}
         self._exact: dict[str, set[str]] = {}
         self._phrases: list[tuple[str, str]] = []
-        for name, entries in cues.items():
+        for name, listed in cues.items():
+            # An SMS typed without accents ("bradskande", "immediatement", "hala gelmedi") matches too.
+            # Short words stay as written: folded, "røg" (smoke) would be the start of "rogamos".
+            entries = {*listed, *(fold(entry) for entry in listed if len(entry) >= _MIN_FOLDED)}
             for entry in entries:
                 if entry.endswith("$") and _WORD.fullmatch(entry[:-1]):
                     self._exact.setdefault(entry[:-1], set()).add(name)
