@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from router.classify.cue_lexicon import (
     NEGATIVE,
@@ -36,6 +37,7 @@ _SITUATIONS = ("outage", "money", "business", "chasing")
 _CUE_NAMES = (*URGENCY_CUES, *_SITUATIONS, "double_charge")
 # Like a stake, a double charge is urgent only with a day, a deadline or an unhappy customer.
 _STAKES = ("stake", "double_charge")
+_STAKES_SET = frozenset(_STAKES)
 _CACHE_LIMIT = 100_000
 
 
@@ -152,29 +154,50 @@ def _is_shouting(text: str) -> bool:
     return cased >= _MIN_CAPS_LETTERS and upper / cased >= _CAPS_RATIO
 
 
-def _fired(lowered: str, matcher: _CueMatcher, fuzzy: FuzzyWords, noisy: bool) -> Counter[str]:
-    """Cue names fired in lowered text; in noisy (OCR'd) text also after repair and one edit away."""
-    words = _WORD.findall(lowered)
-    cjk = _CJK.search(lowered) is not None
-    counts = matcher.counts(lowered, words, set(words), cjk)
-    if noisy:
-        repaired = repair(lowered)
-        fixed = _WORD.findall(repaired)
-        counts |= matcher.counts(repaired, fixed, set(fixed), cjk)
-        counts |= Counter(
-            name
-            for i, word in enumerate(fixed)
-            if not _NEGATORS.intersection(fixed[max(i - 2, 0) : i + 2])
-            for name in fuzzy.names(word)
-        )
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One way of reading a text: lower-cased, its words, whether it has ideographs."""
+
+    lowered: str
+    words: list[str]
+    distinct: set[str]
+    cjk: bool
+
+    @classmethod
+    def of(cls, lowered: str, cjk: bool) -> _Reading:
+        """Split lowered text into words once, for every matcher."""
+        words = _WORD.findall(lowered)
+        return cls(lowered, words, set(words), cjk)
+
+
+def _fired(
+    readings: tuple[_Reading, ...], matcher: _CueMatcher, fuzzy: FuzzyWords, near_miss: list[bool]
+) -> Counter[str]:
+    """Cue names fired in any reading; with `near_miss` flags (OCR'd text), also words one edit away."""
+    counts = Counter[str]()
+    for r in readings:
+        counts |= matcher.counts(r.lowered, r.words, r.distinct, r.cjk)
+    if near_miss:
+        words = readings[-1].words
+        counts |= Counter(name for word, ok in zip(words, near_miss, strict=True) if ok for name in fuzzy.names(word))
     return counts
 
 
 def analyze(text: str, *, noisy: bool = False) -> tuple[tuple[str, ...], str, str, float]:
     """Return (urgency cues, urgency, sentiment, sentiment score) for text (`noisy`: OCR'd, as a fax)."""
     lowered = text.lower()
-    mood_counts = _fired(lowered, _SENTIMENT, _SENTIMENT_FUZZY, noisy)
-    fired = _fired(lowered, _URGENCY, _URGENCY_FUZZY, noisy)
+    plain = _Reading.of(lowered, _CJK.search(lowered) is not None)
+    readings: tuple[_Reading, ...] = (plain,)
+    near_miss: list[bool] = []
+    if noisy:
+        # A fax is also read repaired, and a word one edit from a cue word counts unless negated.
+        repaired = repair(lowered)
+        fixed = plain if repaired == lowered else _Reading.of(repaired, plain.cjk)
+        readings = (plain,) if fixed is plain else (plain, fixed)
+        w = fixed.words
+        near_miss = [not _NEGATORS.intersection(w[max(i - 2, 0) : i + 2]) for i in range(len(w))]
+    mood_counts = _fired(readings, _SENTIMENT, _SENTIMENT_FUZZY, near_miss)
+    fired = _fired(readings, _URGENCY, _URGENCY_FUZZY, near_miss)
     cues = _urgency_cues(text, fired, mood_counts["negative"] > 0)
     level = urgency_level(cues)
     # A double charge not urgent enough to keep among the cues still upsets the customer.
@@ -193,7 +216,7 @@ def _urgency_cues(text: str, fired: Counter[str], angry: bool) -> tuple[str, ...
         found.append("time_pressure")
     if fired["resolved"] and "outage" in found:
         found.remove("outage")
-    if not (angry or "time_pressure" in found or _DAY.search(text)):
+    if _STAKES_SET.intersection(found) and not (angry or "time_pressure" in found or _DAY.search(text)):
         found = [name for name in found if name not in _STAKES]
     if "not_urgent" in found or fired["auto_reply"]:
         found = [name for name in found if name not in _SITUATIONS and name not in ("time_pressure", *_STAKES)]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 _MIN_FUZZY = 7
+_CACHE_LIMIT = 50_000
 _MIXED = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+\b")
 _DIGIT_GLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "5": "s", "8": "b"})
 _LETTER_PAIRS = (("rn", "m"), ("cl", "d"))
@@ -42,10 +43,11 @@ def one_edit(a: str, b: str) -> bool:
 class FuzzyWords:
     """Cue words found one edit (substitution, insertion or deletion) away, first letter kept."""
 
-    __slots__ = ("_index",)
+    __slots__ = ("_cache", "_index")
 
     def __init__(self, cues: Mapping[str, Iterable[str]]) -> None:
         self._index: dict[str, set[tuple[str, str]]] = {}
+        self._cache: dict[str, frozenset[str]] = {}
         for name, entries in cues.items():
             for entry in entries:
                 word = entry.rstrip("$")
@@ -53,14 +55,20 @@ class FuzzyWords:
                     for key in {word} | _deletions(word):
                         self._index.setdefault(key, set()).add((word, name))
 
-    def names(self, word: str) -> set[str]:
-        """Names of the cue words `word` is one edit away from (empty for short words)."""
+    def names(self, word: str) -> frozenset[str]:
+        """Names of the cue words `word` is one edit away from (empty for short words; cached)."""
         if len(word) < _MIN_FUZZY - 1:
-            return set()
-        index = self._index
-        found: set[str] = set()
-        for key in {word} | _deletions(word):
-            for cue, name in index.get(key, ()):
-                if cue[0] == word[0] and one_edit(cue, word):
-                    found.add(name)
+            return frozenset()
+        found = self._cache.get(word)
+        if found is None:
+            index = self._index
+            found = frozenset(
+                name
+                for key in {word} | _deletions(word)
+                for cue, name in index.get(key, ())
+                if cue[0] == word[0] and one_edit(cue, word)
+            )
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[word] = found
         return found
