@@ -1,7 +1,7 @@
 """Reading cue words through OCR errors: a faxed "urgent" arrives as "urg3nt", "urgcnt" or "urgnt".
 
 Two cheap repairs, used only on faxes: glyphs that OCR confuses inside a word are mapped back ("t0day",
-"imrnediately"), and a word one edit away from a cue word of seven or more letters, with the same first
+"imrnediately", "srnoking"), and a word one edit away from a cue word of seven or more letters, with the same first
 letter, counts as that word ("imediately", "dringcnd"). Short words are left alone: "argent" is not
 "urgent".
 """
@@ -15,11 +15,12 @@ _MIN_FUZZY = 7
 _CACHE_LIMIT = 50_000
 _MIXED = re.compile(r"\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+\b")
 _DIGIT_GLYPHS = str.maketrans({"0": "o", "1": "l", "3": "e", "5": "s", "8": "b"})
-_LETTER_PAIRS = (("rn", "m"), ("cl", "d"))
+_LETTER_PAIRS = (("rn", "m"), ("ri", "n"), ("cl", "d"))
 
 
 def repair(lowered: str) -> str:
-    """Lower-cased text with digits inside words read as the letters OCR mistook them for, "rn" as "m"."""
+    """Lower-cased text with digits inside words read as the letters OCR mistook them for, "rn" as "m", "ri"
+    as "n", "cl" as "d" (a second reading of a fax, beside the text as it came)."""
     text = _MIXED.sub(lambda m: m.group().translate(_DIGIT_GLYPHS), lowered)
     for wrong, right in _LETTER_PAIRS:
         text = text.replace(wrong, right)
