@@ -171,16 +171,20 @@ class _Reading:
 
 
 def _fired(
-    readings: tuple[_Reading, ...], matcher: _CueMatcher, fuzzy: FuzzyWords, near_miss: list[bool]
+    readings: tuple[_Reading, ...], matcher: _CueMatcher, fuzzy: FuzzyWords, near_miss: set[str]
 ) -> Counter[str]:
-    """Cue names fired in any reading; with `near_miss` flags (OCR'd text), also words one edit away."""
+    """Cue names fired in any reading, and (OCR'd text) by the `near_miss` words one edit from a cue word."""
     counts = Counter[str]()
     for r in readings:
         counts |= matcher.counts(r.lowered, r.words, r.distinct, r.cjk)
     if near_miss:
-        words = readings[-1].words
-        counts |= Counter(name for word, ok in zip(words, near_miss, strict=True) if ok for name in fuzzy.names(word))
+        counts |= Counter(name for word in near_miss for name in fuzzy.names(word))
     return counts
+
+
+def _unnegated(words: list[str]) -> set[str]:
+    """The words with no negation next to them ("nicht dringcnd" is no near miss of "dringend")."""
+    return {word for i, word in enumerate(words) if not _NEGATORS.intersection(words[max(i - 2, 0) : i + 2])}
 
 
 def analyze(text: str, *, noisy: bool = False) -> tuple[tuple[str, ...], str, str, float]:
@@ -188,14 +192,13 @@ def analyze(text: str, *, noisy: bool = False) -> tuple[tuple[str, ...], str, st
     lowered = text.lower()
     plain = _Reading.of(lowered, _CJK.search(lowered) is not None)
     readings: tuple[_Reading, ...] = (plain,)
-    near_miss: list[bool] = []
+    near_miss: set[str] = set()
     if noisy:
         # A fax is also read repaired, and a word one edit from a cue word counts unless negated.
         repaired = repair(lowered)
-        fixed = plain if repaired == lowered else _Reading.of(repaired, plain.cjk)
-        readings = (plain,) if fixed is plain else (plain, fixed)
-        w = fixed.words
-        near_miss = [not _NEGATORS.intersection(w[max(i - 2, 0) : i + 2]) for i in range(len(w))]
+        if repaired != lowered:
+            readings = (plain, _Reading.of(repaired, plain.cjk))
+        near_miss = set().union(*(_unnegated(r.words) for r in readings))
     mood_counts = _fired(readings, _SENTIMENT, _SENTIMENT_FUZZY, near_miss)
     fired = _fired(readings, _URGENCY, _URGENCY_FUZZY, near_miss)
     cues = _urgency_cues(text, fired, mood_counts["negative"] > 0)
