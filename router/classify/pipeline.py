@@ -42,7 +42,7 @@ class DefaultClassifier:
         language, language_confidence = self._detector.detect(full if len(body) < _SHORT_TEXT else body)
         scores = self._intents.predict(full, language) if _WORD.search(full) else _NO_TEXT
         top = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:TOP_INTENTS]
-        cues, urgency, mood, mood_score = analyze(full)
+        cues, urgency, mood, mood_score = analyze(full, noisy=channel == "fax")
         if top[0][0] == "complaint" and top[0][1] >= COMPLAINT_IS_NEGATIVE and mood == "neutral":
             # A complaint is a customer saying something went wrong, however politely they put it.
             mood, mood_score = "negative", min(mood_score, -SENTIMENT_MARGIN)

@@ -45,8 +45,9 @@ INTENT_BY_INTENT_FLOOR = {
     "refund_return": 0.94,
     "technical_support": 0.86,
 }
-URGENCY_F1_FLOOR = 0.75
-SENTIMENT_FLOOR = 0.69
+URGENCY_F1_FLOOR = 0.77
+SENTIMENT_FLOOR = 0.77
+NEGATIVE_SENTIMENT_RECALL_FLOOR = 0.71
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +88,7 @@ def test_urgent_messages_are_found_without_too_many_false_alarms(report: Report)
 
 def test_sentiment_agrees_with_the_labels(report: Report) -> None:
     assert report.sentiment.rate >= SENTIMENT_FLOOR
+
+
+def test_unhappy_customers_are_read_as_negative(report: Report) -> None:
+    assert report.sentiment_by_label["negative"].rate >= NEGATIVE_SENTIMENT_RECALL_FLOOR
