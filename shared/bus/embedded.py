@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -118,22 +119,43 @@ def _open_sqlite(path: str) -> sqlite3.Connection:
     return conn
 
 
+_RECORDS = "INSERT INTO bus_records (topic, key, value, created_at) VALUES "
+_RECEIPTS = "INSERT OR IGNORE INTO message_receipts (message_id, key_id, accepted_at) VALUES "
+_ROWS_PER_STATEMENT = 200
+"""At most 800 parameters a statement: within the 999 of the oldest SQLite builds."""
+
+
 def _append_sqlite(
     conn: sqlite3.Connection, rows: list[tuple[str, str, bytes, str]], receipts: list[tuple[str, str, str]]
 ) -> None:
     """Append a batch and its receipts in one transaction (runs in a worker thread; the write loop is
-    sequential). A retried post's receipt is already there: kept as first written."""
+    sequential). A retried post's receipt is already there: kept as first written.
+
+    Multi-row statements, not ``executemany``: each statement step gives up the GIL and must take it back from
+    the event loop, which holds it while it serves requests, so row by row the writer queued behind the loop
+    once per row. A batch that fits one statement (no receipts) is that statement alone: an SQLite statement
+    outside a transaction is a transaction of its own, committed (and synced) before it returns.
+    """
+    statements = [*_statements(_RECORDS, rows), *_statements(_RECEIPTS, receipts)]
+    if len(statements) == 1:
+        conn.execute(*statements[0])
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany("INSERT INTO bus_records (topic, key, value, created_at) VALUES (?, ?, ?, ?)", rows)
-        if receipts:
-            conn.executemany(
-                "INSERT OR IGNORE INTO message_receipts (message_id, key_id, accepted_at) VALUES (?, ?, ?)", receipts
-            )
+        for sql, params in statements:
+            conn.execute(sql, params)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _statements(insert: str, rows: Sequence[tuple[object, ...]]) -> Iterator[tuple[str, list[object]]]:
+    """``insert`` for ``rows``, in order, at most ``_ROWS_PER_STATEMENT`` rows a statement."""
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        placeholders = "(" + ", ".join("?" * len(chunk[0])) + ")"
+        yield insert + ", ".join([placeholders] * len(chunk)), [value for row in chunk for value in row]
 
 
 class EmbeddedConsumer:

@@ -1,0 +1,80 @@
+"""The embedded bus on SQLite writes a group commit as a few multi-row statements: what is published together
+is stored together, in the order it was queued, with its receipts, and a failed batch stores nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from shared.bus import EmbeddedBus
+from shared.bus.embedded import _append_sqlite
+from shared.db.migrate import upgrade_async
+from shared.db.session import create_engine
+
+TOPIC = "batches.topic"
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[tuple[EmbeddedBus, Path]]:
+    """A started embedded bus on a migrated SQLite file, and the file."""
+    path = tmp_path / "bus.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    bus = EmbeddedBus(engine)
+    await bus.start()
+    try:
+        yield bus, path
+    finally:
+        await bus.stop()
+        await engine.dispose()
+
+
+def stored(path: Path) -> tuple[list[tuple[str, bytes]], set[tuple[str, str]]]:
+    """The topic's records (key, value) in offset order, and the receipts (message id, key id)."""
+    with sqlite3.connect(path) as conn:
+        query = "SELECT key, value FROM bus_records WHERE topic = ? ORDER BY offset"
+        records = conn.execute(query, (TOPIC,)).fetchall()
+        receipts = set(conn.execute("SELECT message_id, key_id FROM message_receipts").fetchall())
+    return [(k, bytes(v)) for k, v in records], receipts
+
+
+@pytest.mark.parametrize("count", [1, 7, 450])
+async def test_records_published_together_are_stored_in_the_order_they_were_queued(
+    database: tuple[EmbeddedBus, Path], count: int
+) -> None:
+    bus, path = database
+    published = [(f"conv-{i % 7}", f"message {i}".encode()) for i in range(count)]
+    receipts = {i: (f"m-{i}", "key-1") for i in range(0, count, 3)}
+    await asyncio.gather(*(bus.publish(TOPIC, k, v, receipt=receipts.get(i)) for i, (k, v) in enumerate(published)))
+    records, got_receipts = stored(path)
+    assert records == published
+    assert got_receipts == set(receipts.values())
+
+
+async def test_a_retried_receipt_keeps_the_first_one_written(database: tuple[EmbeddedBus, Path]) -> None:
+    bus, path = database
+    await bus.publish(TOPIC, "conv", b"first", receipt=("m-1", "key-1"))
+    await asyncio.gather(bus.publish(TOPIC, "conv", b"again", receipt=("m-1", "key-2")),
+                         bus.publish(TOPIC, "conv", b"other", receipt=("m-2", "key-2")))  # fmt: skip
+    records, receipts = stored(path)
+    assert [v for _, v in records] == [b"first", b"again", b"other"]
+    assert receipts == {("m-1", "key-1"), ("m-2", "key-2")}
+
+
+@pytest.mark.parametrize("count", [1, 450])
+def test_a_batch_that_fails_stores_nothing(tmp_path: Path, count: int) -> None:
+    path = tmp_path / "bus.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE bus_records (offset INTEGER PRIMARY KEY, topic TEXT, key TEXT NOT NULL, value BLOB,"
+                 " created_at TEXT)")  # fmt: skip
+    rows: list[tuple[str, str, bytes, str]] = [(TOPIC, "conv", b"v", "2026-01-01 00:00:00")] * count
+    broken = [*rows[:-1], (TOPIC, None, b"v", "2026-01-01 00:00:00")]  # the last row breaks NOT NULL
+    with pytest.raises(sqlite3.IntegrityError):
+        _append_sqlite(conn, broken, [])  # type: ignore[arg-type]
+    assert conn.execute("SELECT count(*) FROM bus_records").fetchone() == (0,)
+    assert not conn.in_transaction
