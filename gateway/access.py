@@ -101,9 +101,12 @@ def _request_id(scope: Scope) -> str:
 
 def _log(scope: Scope, status: int, duration: float, request_id: str) -> None:
     """One access-log line: no path values, no query, no body."""
+    state = scope.get("state") or {}
+    level = logging.WARNING if state.get("auth_failed") else logging.INFO
+    if not log.isEnabledFor(level):
+        return
     route = scope.get("route")
     template = getattr(route, "path", None) or "(no route)"
-    state = scope.get("state") or {}
     principal = state.get("principal")
     client = scope.get("client")
     extra: dict[str, object] = {
@@ -118,5 +121,4 @@ def _log(scope: Scope, status: int, duration: float, request_id: str) -> None:
     }
     if state.get("auth_failed"):
         extra["auth"] = "failed"
-    level = logging.WARNING if state.get("auth_failed") else logging.INFO
     log.log(level, "request", extra=extra)

@@ -33,7 +33,11 @@ class EmbeddedBus:
         self._engine = engine
         self._flush_max = flush_max
         self._sqlite: sqlite3.Connection | None = None
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._pending: list[_Pending] = []
+        self._queued = asyncio.Event()
+        self._unwritten = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
         self._writer: asyncio.Task[None] | None = None
         self._appended = asyncio.Event()
 
@@ -48,7 +52,7 @@ class EmbeddedBus:
         """Write what is queued, then stop the writer."""
         if self._writer is None:
             return
-        await self._queue.join()
+        await self._drained.wait()
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
@@ -62,7 +66,10 @@ class EmbeddedBus:
         if self._writer is None:
             raise BusUnavailable("the bus is not running")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((topic, key, value, receipt, done))
+        self._pending.append((topic, key, value, receipt, done))
+        self._unwritten += 1
+        self._drained.clear()
+        self._queued.set()
         await done
 
     async def ready(self) -> bool:
@@ -75,23 +82,30 @@ class EmbeddedBus:
 
     async def _write_loop(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._flush_max and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await self._write(batch)
-            except Exception as exc:  # the caller gets the error; the writer keeps going
-                log.exception("embedded bus write failed", extra={"records": len(batch)})
-                for *_, done in batch:
-                    if not done.done():
-                        done.set_exception(BusUnavailable(f"could not store the message: {type(exc).__name__}"))
-                    self._queue.task_done()
-                continue
+            await self._queued.wait()
+            self._queued.clear()
+            while self._pending:
+                batch = self._pending[: self._flush_max]
+                del self._pending[: self._flush_max]
+                await self._write_batch(batch)
+
+    async def _write_batch(self, batch: list[_Pending]) -> None:
+        """Write one group commit and answer its publishers; the caller gets the error, the writer goes on."""
+        try:
+            await self._write(batch)
+        except Exception as exc:
+            log.exception("embedded bus write failed", extra={"records": len(batch)})
+            for *_, done in batch:
+                if not done.done():
+                    done.set_exception(BusUnavailable(f"could not store the message: {type(exc).__name__}"))
+        else:
             for *_, done in batch:
                 if not done.done():
                     done.set_result(None)
-                self._queue.task_done()
             self._appended.set()
+        self._unwritten -= len(batch)
+        if not self._unwritten:
+            self._drained.set()
 
     async def _write(self, batch: list[_Pending]) -> None:
         now = utcnow()

@@ -14,6 +14,7 @@ from shared.bus import EmbeddedBus
 from shared.bus.embedded import _append_sqlite
 from shared.db.migrate import upgrade_async
 from shared.db.session import create_engine
+from shared.errors import BusUnavailable
 
 TOPIC = "batches.topic"
 
@@ -78,3 +79,18 @@ def test_a_batch_that_fails_stores_nothing(tmp_path: Path, count: int) -> None:
         _append_sqlite(conn, broken, [])  # type: ignore[arg-type]
     assert conn.execute("SELECT count(*) FROM bus_records").fetchone() == (0,)
     assert not conn.in_transaction
+
+
+async def test_a_failed_group_commit_refuses_all_its_records_and_the_bus_goes_on(
+    database: tuple[EmbeddedBus, Path],
+) -> None:
+    bus, path = database
+    results = await asyncio.gather(
+        bus.publish(TOPIC, "conv", b"fine"),
+        bus.publish(TOPIC, "conv", None),  # type: ignore[arg-type]  # breaks the batch: value is NOT NULL
+        return_exceptions=True,
+    )
+    assert [type(r) for r in results] == [BusUnavailable, BusUnavailable]
+    await bus.publish(TOPIC, "conv", b"later")
+    records, _ = stored(path)
+    assert records == [("conv", b"later")]
