@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, insert, select, update
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.bus.base import Record
 from shared.db.inserts import insert_ignoring_duplicates
 from shared.db.models import BusRecord, ConsumerOffset, MessageReceipt, utcnow
+from shared.db.session import READ_ONLY
 from shared.errors import BusUnavailable
 
 log = logging.getLogger(__name__)
@@ -126,10 +128,12 @@ class EmbeddedBus:
 
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
-    """The writer's own connection: plain sqlite3, so a group commit costs one call and one fsync."""
+    """The writer's own connection: plain sqlite3, so a group commit costs one call and one fsync. It does not
+    use SQLite's busy handler (``_append_sqlite`` waits for the write lock itself)."""
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=0")
     return conn
 
 
@@ -139,18 +143,41 @@ _ROWS_PER_STATEMENT = 200
 """At most 800 parameters a statement: within the 999 of the oldest SQLite builds."""
 
 
+_LOCK_POLL_SECONDS = 0.0005
+_LOCK_WAIT_SECONDS = 30.0
+
+
 def _append_sqlite(
     conn: sqlite3.Connection, rows: list[tuple[str, str, bytes, str]], receipts: list[tuple[str, str, str]]
 ) -> None:
     """Append a batch and its receipts in one transaction (runs in a worker thread; the write loop is
-    sequential). A retried post's receipt is already there: kept as first written.
+    sequential), waiting up to 30 s for the database's write lock. A retried post's receipt is already there:
+    kept as first written.
+
+    The lock is polled every half millisecond rather than left to SQLite's busy handler, whose sleeps grow to
+    100 ms: in embedded mode the router's transactions take the lock many times a second, and every publisher
+    of a batch waited out the whole sleep after the lock was free.
+    """
+    statements = [*_statements(_RECORDS, rows), *_statements(_RECEIPTS, receipts)]
+    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    while True:
+        try:
+            _execute(conn, statements)
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(_LOCK_POLL_SECONDS)
+
+
+def _execute(conn: sqlite3.Connection, statements: list[tuple[str, list[object]]]) -> None:
+    """Run ``statements`` as one transaction, or fail having written nothing.
 
     Multi-row statements, not ``executemany``: each statement step gives up the GIL and must take it back from
     the event loop, which holds it while it serves requests, so row by row the writer queued behind the loop
     once per row. A batch that fits one statement (no receipts) is that statement alone: an SQLite statement
     outside a transaction is a transaction of its own, committed (and synced) before it returns.
     """
-    statements = [*_statements(_RECORDS, rows), *_statements(_RECEIPTS, receipts)]
     if len(statements) == 1:
         conn.execute(*statements[0])
         return
@@ -158,10 +185,11 @@ def _append_sqlite(
     try:
         for sql, params in statements:
             conn.execute(sql, params)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def _statements(insert: str, rows: Sequence[tuple[object, ...]]) -> Iterator[tuple[str, list[object]]]:
@@ -177,6 +205,7 @@ class EmbeddedConsumer:
 
     def __init__(self, engine: AsyncEngine, topic: str, group: str, appended: asyncio.Event) -> None:
         self._engine = engine
+        self._reader = engine.execution_options(**{READ_ONLY: True})
         self._topic = topic
         self._group = group
         self._appended = appended
@@ -191,7 +220,7 @@ class EmbeddedConsumer:
 
     async def rewind(self) -> None:
         """Go back to the committed offset."""
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             committed = await conn.scalar(
                 select(ConsumerOffset.offset).where(
                     ConsumerOffset.group == self._group, ConsumerOffset.topic == self._topic
@@ -238,6 +267,6 @@ class EmbeddedConsumer:
             .order_by(BusRecord.offset)
             .limit(max_records)
         )
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         return [Record(self._topic, 0, off, key, bytes(value)) for off, key, value in rows]

@@ -13,7 +13,7 @@ import pytest
 from shared.bus import EmbeddedBus
 from shared.bus.embedded import _append_sqlite
 from shared.db.migrate import upgrade_async
-from shared.db.session import create_engine
+from shared.db.session import READ_ONLY, create_engine
 from shared.errors import BusUnavailable
 
 TOPIC = "batches.topic"
@@ -94,3 +94,58 @@ async def test_a_failed_group_commit_refuses_all_its_records_and_the_bus_goes_on
     await bus.publish(TOPIC, "conv", b"later")
     records, _ = stored(path)
     assert records == [("conv", b"later")]
+
+
+async def test_a_group_commit_waits_for_another_writer_and_then_lands(database: tuple[EmbeddedBus, Path]) -> None:
+    bus, path = database
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer (a router's transaction) holds the write lock
+    try:
+        publishing = asyncio.create_task(bus.publish(TOPIC, "conv", b"waited"))
+        done, _ = await asyncio.wait({publishing}, timeout=0.2)
+        assert not done, "nothing is durable while another connection holds the write lock"
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await publishing
+    records, _ = stored(path)
+    assert records == [("conv", b"waited")]
+
+
+async def test_the_consumer_reads_while_another_connection_holds_the_write_lock(
+    database: tuple[EmbeddedBus, Path],
+) -> None:
+    bus, path = database
+    await bus.publish(TOPIC, "conv", b"one")
+    consumer = bus.consumer(TOPIC, "g")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        await consumer.start()
+        assert [r.value for r in await consumer.fetch(10, 0)] == [b"one"]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+async def test_a_read_only_transaction_takes_no_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    try:
+        async with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+            await conn.exec_driver_sql("SELECT count(*) FROM bus_records")
+            assert conn.in_transaction()
+            writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+            writer.execute("BEGIN IMMEDIATE")  # fails at once (database is locked) if the reader held the lock
+            writer.execute("ROLLBACK")
+            writer.close()
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT count(*) FROM bus_records")
+            writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                writer.execute("BEGIN IMMEDIATE")  # any other transaction takes the lock when it begins
+            writer.close()
+    finally:
+        await engine.dispose()
