@@ -7,11 +7,11 @@ query string, and no bodies: paths and queries can carry message ids, addresses 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-from uuid import uuid4
+from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import Principal
@@ -55,9 +55,7 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                _secure(headers, str(scope.get("path", "")))
-                headers["X-Request-ID"] = request_id
+                message["headers"] = secured(message.get("headers", ()), str(scope.get("path", "")), request_id)
             await send(message)
 
         try:
@@ -66,19 +64,29 @@ class AccessLog:
             _log(scope, status, time.perf_counter() - started, request_id)
 
 
-def _secure(headers: MutableHeaders, path: str) -> None:
-    """Set the security headers on one response."""
-    for name, value in SECURITY_HEADERS.items():
-        headers[name] = value
-    html = headers.get("content-type", "").startswith("text/html")
-    headers["Content-Security-Policy"] = HTML_POLICY if html else API_POLICY
-    if path.startswith(PUBLIC_ASSETS):
+def secured(headers: Iterable[tuple[bytes, bytes]], path: str, request_id: str) -> list[tuple[bytes, bytes]]:
+    """A response's raw headers with the security headers and ``X-Request-ID`` set (replacing any the app set)
+    and no ``Server``; API answers also get ``Cache-Control: no-store``."""
+    raw = list(headers)
+    html = any(name.lower() == b"content-type" and value.startswith(b"text/html") for name, value in raw)
+    added = _ADDED[html, path.startswith(PUBLIC_ASSETS)]
+    replaced = _REPLACED[html, path.startswith(PUBLIC_ASSETS)]
+    return [h for h in raw if h[0].lower() not in replaced] + [*added, (b"x-request-id", request_id.encode())]
+
+
+def _added(html: bool, public: bool) -> list[tuple[bytes, bytes]]:
+    """The headers every answer of this kind gets."""
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": HTML_POLICY if html else API_POLICY}
+    if public:
         headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     else:
-        headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        headers["Cache-Control"] = "no-store"
-    if "server" in headers:
-        del headers["server"]
+        headers |= {"Cross-Origin-Resource-Policy": "same-origin", "Cache-Control": "no-store"}
+    return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
+
+_KINDS = [(html, public) for html in (False, True) for public in (False, True)]
+_ADDED = {kind: _added(*kind) for kind in _KINDS}
+_REPLACED = {kind: frozenset({b"server", b"x-request-id", *(n for n, _ in _ADDED[kind])}) for kind in _KINDS}
 
 
 def _request_id(scope: Scope) -> str:
@@ -88,14 +96,17 @@ def _request_id(scope: Scope) -> str:
             text = bytes(value).decode("latin-1")
             if REQUEST_ID.match(text):
                 return text
-    return uuid4().hex
+    return os.urandom(16).hex()
 
 
 def _log(scope: Scope, status: int, duration: float, request_id: str) -> None:
     """One access-log line: no path values, no query, no body."""
+    state = scope.get("state") or {}
+    level = logging.WARNING if state.get("auth_failed") else logging.INFO
+    if not log.isEnabledFor(level):
+        return
     route = scope.get("route")
     template = getattr(route, "path", None) or "(no route)"
-    state = scope.get("state") or {}
     principal = state.get("principal")
     client = scope.get("client")
     extra: dict[str, object] = {
@@ -110,5 +121,4 @@ def _log(scope: Scope, status: int, duration: float, request_id: str) -> None:
     }
     if state.get("auth_failed"):
         extra["auth"] = "failed"
-    level = logging.WARNING if state.get("auth_failed") else logging.INFO
     log.log(level, "request", extra=extra)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
+from prometheus_client import Counter
+
 from shared.bus import Bus, EmbeddedBus
 from shared.db.receipts import ReceiptLog
 from shared.errors import BusUnavailable
@@ -35,4 +39,10 @@ async def publish_inbound(
     except BusUnavailable:
         MESSAGES_REFUSED.inc()
         raise
-    MESSAGES_ACCEPTED.labels(message.channel).inc()
+    _accepted(message.channel).inc()
+
+
+@functools.cache
+def _accepted(channel: str) -> Counter:
+    """The accepted-messages counter of one channel (looked up once: ``labels`` takes a lock and builds a key)."""
+    return MESSAGES_ACCEPTED.labels(channel)

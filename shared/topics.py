@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 INBOUND = "switchboard.inbound.v1"
@@ -22,8 +23,14 @@ class Topics:
     @classmethod
     def for_namespace(cls, namespace: str) -> Topics:
         """Topics prefixed with ``namespace.`` (the defaults when it is empty)."""
-        if not namespace:
-            return cls()
-        return cls(
-            f"{namespace}.{INBOUND}", f"{namespace}.{ROUTED}", f"{namespace}.{DLQ}", f"{namespace}.{ROUTER_GROUP}"
-        )
+        return _for_namespace(namespace)
+
+
+@functools.cache
+def _for_namespace(namespace: str) -> Topics:
+    """One immutable ``Topics`` per namespace: every published message asks for its topic."""
+    if not namespace:
+        return Topics()
+    return Topics(
+        f"{namespace}.{INBOUND}", f"{namespace}.{ROUTED}", f"{namespace}.{DLQ}", f"{namespace}.{ROUTER_GROUP}"
+    )

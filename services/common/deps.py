@@ -33,10 +33,15 @@ class AdapterDeps(Protocol):
     def sessions(self) -> async_sessionmaker[AsyncSession]: ...
 
 
-async def adapter_deps(request: Request) -> AdapterDeps:
-    """The adapter resources of the app serving this request (async: no thread-pool hop)."""
+def deps_of(request: Request) -> AdapterDeps:
+    """The adapter resources of the app serving ``request``."""
     deps: AdapterDeps = request.app.state.deps
     return deps
+
+
+async def adapter_deps(request: Request) -> AdapterDeps:
+    """The adapter resources of the app serving this request, as a dependency (async: no thread-pool hop)."""
+    return deps_of(request)
 
 
 AdapterDepsDep = Annotated[AdapterDeps, Depends(adapter_deps)]

@@ -14,10 +14,13 @@ _VONAGE_HMACS = {40: ("sha1",), 64: ("sha256",), 128: ("sha512",), 32: ("md5",)}
 
 
 class _Fields(dict[str, list[str]]):
-    """Form fields with every value of a repeated name, as the validator reads a multi-dict."""
+    """Form fields with every value of a repeated name, as the validator reads a multi-dict (it asks for
+    ``getall`` first, then ``getlist``)."""
 
-    def getlist(self, name: str) -> list[str]:
+    def getall(self, name: str) -> list[str]:
         return self[name]
+
+    getlist = getall
 
 
 def check_twilio(

@@ -9,6 +9,8 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.bus.base import Record
 from shared.db.inserts import insert_ignoring_duplicates
 from shared.db.models import BusRecord, ConsumerOffset, MessageReceipt, utcnow
+from shared.db.session import READ_ONLY
 from shared.errors import BusUnavailable
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,11 @@ class EmbeddedBus:
         self._engine = engine
         self._flush_max = flush_max
         self._sqlite: sqlite3.Connection | None = None
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._pending: list[_Pending] = []
+        self._queued = asyncio.Event()
+        self._unwritten = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
         self._writer: asyncio.Task[None] | None = None
         self._appended = asyncio.Event()
 
@@ -47,7 +54,7 @@ class EmbeddedBus:
         """Write what is queued, then stop the writer."""
         if self._writer is None:
             return
-        await self._queue.join()
+        await self._drained.wait()
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
@@ -61,7 +68,10 @@ class EmbeddedBus:
         if self._writer is None:
             raise BusUnavailable("the bus is not running")
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((topic, key, value, receipt, done))
+        self._pending.append((topic, key, value, receipt, done))
+        self._unwritten += 1
+        self._drained.clear()
+        self._queued.set()
         await done
 
     async def ready(self) -> bool:
@@ -74,23 +84,30 @@ class EmbeddedBus:
 
     async def _write_loop(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._flush_max and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await self._write(batch)
-            except Exception as exc:  # the caller gets the error; the writer keeps going
-                log.exception("embedded bus write failed", extra={"records": len(batch)})
-                for *_, done in batch:
-                    if not done.done():
-                        done.set_exception(BusUnavailable(f"could not store the message: {type(exc).__name__}"))
-                    self._queue.task_done()
-                continue
+            await self._queued.wait()
+            self._queued.clear()
+            while self._pending:
+                batch = self._pending[: self._flush_max]
+                del self._pending[: self._flush_max]
+                await self._write_batch(batch)
+
+    async def _write_batch(self, batch: list[_Pending]) -> None:
+        """Write one group commit and answer its publishers; the caller gets the error, the writer goes on."""
+        try:
+            await self._write(batch)
+        except Exception as exc:
+            log.exception("embedded bus write failed", extra={"records": len(batch)})
+            for *_, done in batch:
+                if not done.done():
+                    done.set_exception(BusUnavailable(f"could not store the message: {type(exc).__name__}"))
+        else:
             for *_, done in batch:
                 if not done.done():
                     done.set_result(None)
-                self._queue.task_done()
             self._appended.set()
+        self._unwritten -= len(batch)
+        if not self._unwritten:
+            self._drained.set()
 
     async def _write(self, batch: list[_Pending]) -> None:
         now = utcnow()
@@ -111,29 +128,76 @@ class EmbeddedBus:
 
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
-    """The writer's own connection: plain sqlite3, so a group commit costs one call and one fsync."""
+    """The writer's own connection: plain sqlite3, so a group commit costs one call and one fsync. It does not
+    use SQLite's busy handler (``_append_sqlite`` waits for the write lock itself)."""
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=0")
     return conn
+
+
+_RECORDS = "INSERT INTO bus_records (topic, key, value, created_at) VALUES "
+_RECEIPTS = "INSERT OR IGNORE INTO message_receipts (message_id, key_id, accepted_at) VALUES "
+_ROWS_PER_STATEMENT = 200
+"""At most 800 parameters a statement: within the 999 of the oldest SQLite builds."""
+
+
+_LOCK_POLL_SECONDS = 0.0005
+_LOCK_WAIT_SECONDS = 30.0
 
 
 def _append_sqlite(
     conn: sqlite3.Connection, rows: list[tuple[str, str, bytes, str]], receipts: list[tuple[str, str, str]]
 ) -> None:
     """Append a batch and its receipts in one transaction (runs in a worker thread; the write loop is
-    sequential). A retried post's receipt is already there: kept as first written."""
+    sequential), waiting up to 30 s for the database's write lock. A retried post's receipt is already there:
+    kept as first written.
+
+    The lock is polled every half millisecond rather than left to SQLite's busy handler, whose sleeps grow to
+    100 ms: in embedded mode the router's transactions take the lock many times a second, and every publisher
+    of a batch waited out the whole sleep after the lock was free.
+    """
+    statements = [*_statements(_RECORDS, rows), *_statements(_RECEIPTS, receipts)]
+    deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+    while True:
+        try:
+            _execute(conn, statements)
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(_LOCK_POLL_SECONDS)
+
+
+def _execute(conn: sqlite3.Connection, statements: list[tuple[str, list[object]]]) -> None:
+    """Run ``statements`` as one transaction, or fail having written nothing.
+
+    Multi-row statements, not ``executemany``: each statement step gives up the GIL and must take it back from
+    the event loop, which holds it while it serves requests, so row by row the writer queued behind the loop
+    once per row. A batch that fits one statement (no receipts) is that statement alone: an SQLite statement
+    outside a transaction is a transaction of its own, committed (and synced) before it returns.
+    """
+    if len(statements) == 1:
+        conn.execute(*statements[0])
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany("INSERT INTO bus_records (topic, key, value, created_at) VALUES (?, ?, ?, ?)", rows)
-        if receipts:
-            conn.executemany(
-                "INSERT OR IGNORE INTO message_receipts (message_id, key_id, accepted_at) VALUES (?, ?, ?)", receipts
-            )
+        for sql, params in statements:
+            conn.execute(sql, params)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+
+
+def _statements(insert: str, rows: Sequence[tuple[object, ...]]) -> Iterator[tuple[str, list[object]]]:
+    """``insert`` for ``rows``, in order, at most ``_ROWS_PER_STATEMENT`` rows a statement."""
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        placeholders = "(" + ", ".join("?" * len(chunk[0])) + ")"
+        yield insert + ", ".join([placeholders] * len(chunk)), [value for row in chunk for value in row]
 
 
 class EmbeddedConsumer:
@@ -141,6 +205,7 @@ class EmbeddedConsumer:
 
     def __init__(self, engine: AsyncEngine, topic: str, group: str, appended: asyncio.Event) -> None:
         self._engine = engine
+        self._reader = engine.execution_options(**{READ_ONLY: True})
         self._topic = topic
         self._group = group
         self._appended = appended
@@ -155,7 +220,7 @@ class EmbeddedConsumer:
 
     async def rewind(self) -> None:
         """Go back to the committed offset."""
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             committed = await conn.scalar(
                 select(ConsumerOffset.offset).where(
                     ConsumerOffset.group == self._group, ConsumerOffset.topic == self._topic
@@ -202,6 +267,6 @@ class EmbeddedConsumer:
             .order_by(BusRecord.offset)
             .limit(max_records)
         )
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         return [Record(self._topic, 0, off, key, bytes(value)) for off, key, value in rows]

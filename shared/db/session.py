@@ -21,10 +21,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "switchboard_read_only"
+"""Execution option of an engine or connection that only reads (``engine.execution_options(**{READ_ONLY: True})``)."""
+
+
 def _sqlite_begin(connection: Any) -> None:
     """Take the write lock when a transaction starts: a deferred transaction that reads and then writes
-    fails at once (SQLITE_BUSY, no waiting) if another connection wrote in between."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    fails at once (SQLITE_BUSY, no waiting) if another connection wrote in between. One marked ``READ_ONLY``
+    begins deferred: in WAL mode a reader waits for no one, and a reader holding the write lock across its
+    awaits kept every writer (the bus's group commits first) waiting for it."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:

@@ -2,10 +2,13 @@
 
 Both servers run one uvicorn process on loopback; wrk (Debian package ``wrk``) cycles through the same
 pre-signed webhooks (distinct MessageSids and senders, each signed by the twilio package's validator).
-Switchboard checks the signature, normalizes, answers 200 only after the group-committed durable write, and
-routes every message with its router running beside. The bare endpoint reads and parses the form only.
-Run: ``python tests/perf/bench_twilio.py [seconds]`` (``BENCH_COMMAND=gateway``: the gateway alone, no router
-beside it, as in distributed mode). Not collected by pytest.
+Switchboard checks the signature, normalizes and answers 200 only after the group-committed durable write; the
+bare endpoint reads and parses the form only.
+Two figures: the gateway alone (``switchboard gateway``, as in distributed mode, where routers run in their own
+processes: the goal of at least half the bare endpoint's requests/s) and embedded Switchboard (``switchboard run``,
+where the router shares the process's one core and routes every message as it arrives).
+Run: ``python tests/perf/bench_twilio.py [seconds]`` (``BENCH_COMMAND=gateway`` or ``run``: that one alone).
+Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -63,29 +66,22 @@ def wrk(url: str, requests: list[tuple[str, str]], seconds: int, workdir: Path) 
     return rps, f"p99 {p99.group(1) if p99 else '?'}, non-2xx {non2xx.group(1) if non2xx else '?'}"
 
 
-def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("needs wrk: apt-get install wrk")
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    workdir = Path(tempfile.mkdtemp(prefix="sb-bench-twilio-"))
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    bare_port, sb_port = free_port(), free_port()
-    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
-    bare = serve([*uvicorn, "--port", str(bare_port), "tests.perf.bare_app:app"], env, workdir / "bare.log")
+def measure(command: str, bare_url: str, seconds: int, env: dict[str, str], workdir: Path) -> None:
+    """Serve Switchboard with ``command`` beside the running bare endpoint and print the ratio of the two."""
+    sb_port = free_port()
     sb_env = env | {
-        "SWITCHBOARD_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'sb.db'}",
+        "SWITCHBOARD_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / f'sb-{command}.db'}",
         "SWITCHBOARD_PORT": str(sb_port),
         "SWITCHBOARD_ADMIN_KEY": ADMIN,
         "SWITCHBOARD_LOG_LEVEL": "WARNING",
         "SWITCHBOARD_TWILIO_AUTH_TOKEN": TOKEN,
         "SWITCHBOARD_BLOB_DIR": str(workdir / "blobs"),
     }
-    command = os.environ.get("BENCH_COMMAND", "run")
-    sb = serve([sys.executable, "-c", "from switchboard.cli import main; main()", command], sb_env, workdir / "sb.log")
+    sb = serve([sys.executable, "-c", "from switchboard.cli import main; main()", command], sb_env,
+               workdir / f"sb-{command}.log")  # fmt: skip
     try:
-        wait_ready(f"http://127.0.0.1:{bare_port}/docs")
         wait_ready(f"http://127.0.0.1:{sb_port}/healthz")
-        bare_url, sb_url = f"http://127.0.0.1:{bare_port}{PATH}", f"http://127.0.0.1:{sb_port}{PATH}"
+        sb_url = f"http://127.0.0.1:{sb_port}{PATH}"
         requests = signed_requests(f"http://127.0.0.1:{sb_port}")
         wrk(bare_url, requests, 2, workdir)
         wrk(sb_url, requests, 2, workdir)
@@ -97,16 +93,37 @@ def main() -> None:
             print(f"bare FastAPI form {base:8.0f} req/s ({base_info}) | Twilio webhook {ours:8.0f} req/s ({ours_info})"
                   f" | ratio {ours / base:.2f}", flush=True)  # fmt: skip
         ratio = sum(o for _, o in rounds) / sum(b for b, _ in rounds)
-        print(f"the Twilio webhook ({command}) keeps {ratio:.0%} of a bare FastAPI form endpoint's requests/s"
-              f" (goal at least 50%; load {os.getloadavg()[0]:.1f})")  # fmt: skip
+        what = "the gateway alone, goal at least 50%" if command == "gateway" else "router beside it in the process"
+        print(f"the Twilio webhook ({command}: {what}) keeps {ratio:.0%} of a bare FastAPI form endpoint's"
+              f" requests/s (load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
     finally:
-        for proc in (bare, sb):
-            proc.send_signal(signal.SIGTERM)
-        for proc in (bare, sb):
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(sb)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    workdir = Path(tempfile.mkdtemp(prefix="sb-bench-twilio-"))
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    bare_port = free_port()
+    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
+    bare = serve([*uvicorn, "--port", str(bare_port), "tests.perf.bare_app:app"], env, workdir / "bare.log")
+    commands = [os.environ["BENCH_COMMAND"]] if os.environ.get("BENCH_COMMAND") else ["gateway", "run"]
+    try:
+        wait_ready(f"http://127.0.0.1:{bare_port}/docs")
+        for command in commands:
+            measure(command, f"http://127.0.0.1:{bare_port}{PATH}", seconds, env, workdir)
+    finally:
+        stop(bare)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

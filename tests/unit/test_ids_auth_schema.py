@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
 
 from shared.auth import generate_key, hash_token, token_matches
-from shared.ids import uuid7
+from shared.ids import new_id, uuid7
 from shared.schema import InboundMessage, Sender
 from shared.settings import Settings
 
@@ -18,6 +19,15 @@ def test_uuid7_is_time_ordered_and_version_7() -> None:
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(i.version == 7 for i in ids)
+
+
+def test_new_ids_are_uuid7_strings_in_canonical_form_and_time_ordered() -> None:
+    ids = [new_id() for _ in range(5000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids)
+    mixed = [new_id() if i % 2 else str(uuid7()) for i in range(1000)]
+    assert mixed == sorted(mixed), "both share one clock and counter"
 
 
 def test_generated_keys_are_unique_and_only_their_hash_matches() -> None:
