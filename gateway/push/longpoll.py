@@ -1,8 +1,10 @@
 """The long-poll of an agent's assignments: answer once the list differs from what the client has seen.
 
-What the client has seen is named by the list's ``ETag`` (sent back as ``If-None-Match``); without one, the
-list as it is when the request arrives. The list is read again whenever the feed brings a row naming the
-agent, each time in a short session of its own: a waiting request holds no database connection.
+What the client has seen is named by the list's ``ETag`` (sent back as ``If-None-Match``); a client that
+sends none has seen nothing yet and gets the list at once (waiting for a change from the list as it happened
+to be on arrival would hold a client that starts up after its first offer until the timeout). The list is
+read again whenever the feed brings a row naming the agent, each time in a short session of its own: a
+waiting request holds no database connection.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from shared.auth import Principal
 ETAG_HEADER = "ETag"
 WAIT_DOC = (
     "Long-poll: hold the answer up to this many seconds until your assignments differ from the list whose "
-    "`ETag` you send as `If-None-Match` (without it: from the list as it is now). At the timeout the current "
+    "`ETag` you send as `If-None-Match` (without it the list comes back at once). At the timeout the current "
     "list comes back anyway: an unchanged `ETag` means nothing changed."
 )
 T = TypeVar("T", bound=BaseModel)
@@ -65,13 +67,14 @@ async def wait_for_change(
     wait: float,
     if_none_match: str | None,
 ) -> tuple[list[T], str]:
-    """The list (and its tag) once it differs from what the client has seen, or as it is after ``wait`` seconds."""
+    """The list (and its tag) once it differs from what the client has seen (at once when it names nothing), or
+    as it is after ``wait`` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + min(wait, push.settings.push_max_wait_seconds)
     async with push.feed.subscribe(agent_id) as sub:
         current = await read()
         tag = etag(current)
-        seen = seen_tags(if_none_match) or {tag}
+        seen = seen_tags(if_none_match)
         while tag in seen:
             remaining = deadline - loop.time()
             if remaining <= 0 or not await sub.wait(remaining):

@@ -105,6 +105,16 @@ async def test_long_poll_answers_at_once_when_the_client_has_not_seen_the_curren
     assert [a["id"] for a in r.json()] == [offer["id"]]
 
 
+async def test_a_long_poll_without_if_none_match_answers_at_once(client: httpx.AsyncClient) -> None:
+    """A client that starts after its first offer (it has no ETag yet) gets the offer, not the timeout."""
+    _, agent = await ready_agent(client)
+    await post(client, refund(3))
+    [offer] = await assignments(agent, wait_for=1)
+    r = await asyncio.wait_for(agent.get("/v1/agents/me/assignments", params={"wait": 30}), 10)
+    assert [a["id"] for a in r.json()] == [offer["id"]]
+    assert r.headers["ETag"]
+
+
 @pytest.mark.parametrize("wait", ["0", "31", "-1", "soon"])
 async def test_a_wait_out_of_range_is_refused(client: httpx.AsyncClient, wait: str) -> None:
     _, agent = await ready_agent(client)
