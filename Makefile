@@ -35,7 +35,7 @@ typecheck: $(DEV_STAMP)
 TEST_WORKERS ?= 3
 
 test: lint typecheck
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10
 
 up: $(STAMP)
 	bash deploy/local/up.sh

@@ -22,7 +22,9 @@ Tests that use any of these are marked ``integration`` automatically (``-m "not 
 deselects them). A parameter that reaches them through ``request.getfixturevalue`` (one backend of
 several) says so with ``needs_servers("kafka_bootstrap")`` in its marks, and is marked the same way.
 The servers start in the background as soon as collection shows they are needed, so their start-up
-overlaps the tests that run before. Their files (logs included) live in one
+overlaps the tests that run before. Under pytest-xdist every worker collects every test, so a worker starts
+PostgreSQL that way but Kafka only when its first Kafka test runs: those tests form one ``xdist_group``, run
+by one worker. Their files (logs included) live in one
 temporary directory, removed at the end unless the session failed or SWITCHBOARD_TEST_KEEP=1.
 """
 
@@ -58,6 +60,7 @@ POSTGRES_FIXTURES = frozenset(
     {"postgres_url", "postgres_server", "fresh_database", "fresh_database_url", "migrated_database"}
 )
 NEEDS_MARK = "needs_servers"
+KAFKA_GROUP = "kafka"
 
 needs_servers = getattr(pytest.mark, NEEDS_MARK)
 """``needs_servers("postgres_url")``: this test (or parameter) gets the named harness fixtures dynamically."""
@@ -214,10 +217,19 @@ def _needed(item: pytest.Item) -> set[str]:
     return names & (KAFKA_FIXTURES | POSTGRES_FIXTURES)
 
 
+def _xdist_worker() -> bool:
+    return bool(os.environ.get("PYTEST_XDIST_WORKER"))
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Mark every test that uses the harness ``integration`` (before ``-m`` deselects)."""
-    if _needed(item):
+    """Mark every test that uses the harness ``integration`` (before ``-m`` deselects); under pytest-xdist,
+    put the tests that need Kafka in one group (``--dist loadgroup`` runs them on one worker), so that one
+    worker starts a broker rather than every worker."""
+    needed = _needed(item)
+    if needed:
         item.add_marker(pytest.mark.integration)
+    if needed & KAFKA_FIXTURES and _xdist_worker():
+        item.add_marker(pytest.mark.xdist_group(KAFKA_GROUP))
 
 
 @pytest.hookimpl(trylast=True)
@@ -228,7 +240,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     names: set[str] = set()
     for item in items:
         names.update(_needed(item))
-    if names & KAFKA_FIXTURES:
+    if names & KAFKA_FIXTURES and not _xdist_worker():  # a worker starts it when its first Kafka test runs
         _INFRA.start_kafka()
     if names & POSTGRES_FIXTURES:
         _INFRA.start_postgres()
