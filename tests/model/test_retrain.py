@@ -17,7 +17,8 @@ from router.classify.intent import MODEL_FILE, load_intent_model, model_data_dig
 from router.classify.train import is_held_back, load_records, main, model_text
 from tests import early_retrain
 
-pytestmark = pytest.mark.slow
+# One retrain for the module: its tests on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("retrain")]
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "classify"
 # Weights are stored as float16 (about 3 significant digits); a solver that stops a few iterations
