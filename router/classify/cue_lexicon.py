@@ -4,6 +4,23 @@ from __future__ import annotations
 
 # Each entry is a word stem: it matches at a word start and may be followed by any suffix;
 # a trailing "$" makes it a whole word.
+WITHOUT_MY_KNOWLEDGE: tuple[str, ...] = (
+    "without my knowledge",
+    "without me knowing",
+    "uden at jeg vidste",
+    "uten at jeg visste",
+    "utan att jag visste",
+    "ohne mein wissen",
+    "ohne dass ich es wusste",
+    "sans mon accord",
+    "à mon insu",
+    "sin que yo lo supiera",
+    "sin mi permiso",
+    "nang hindi ko alam",
+    "haberim olmadan",
+)
+"""Money taken or an account changed without the customer knowing (security cues, as words and as substrings)."""
+
 URGENCY_CUES: dict[str, tuple[str, ...]] = {
     "safety": (
         "flooding",
@@ -476,19 +493,7 @@ URGENCY_CUES: dict[str, tuple[str, ...]] = {
         "final notice po",
         "son ihtar",
         "son uyarı",
-        "without my knowledge",
-        "without me knowing",
-        "uden at jeg vidste",
-        "uten at jeg visste",
-        "utan att jag visste",
-        "ohne mein wissen",
-        "ohne dass ich es wusste",
-        "sans mon accord",
-        "à mon insu",
-        "sin que yo lo supiera",
-        "sin mi permiso",
-        "nang hindi ko alam",
-        "haberim olmadan",
+        *WITHOUT_MY_KNOWLEDGE,
         "hacked",
         "fraud",
         "unauthorised",
@@ -1032,19 +1037,7 @@ URGENCY_CJK: dict[str, tuple[str, ...]] = {
         "手术",
     ),
     "security": (
-        "without my knowledge",
-        "without me knowing",
-        "uden at jeg vidste",
-        "uten at jeg visste",
-        "utan att jag visste",
-        "ohne mein wissen",
-        "ohne dass ich es wusste",
-        "sans mon accord",
-        "à mon insu",
-        "sin que yo lo supiera",
-        "sin mi permiso",
-        "nang hindi ko alam",
-        "haberim olmadan",
+        *WITHOUT_MY_KNOWLEDGE,
         "被盗",
         "盗刷",
         "诈骗",
