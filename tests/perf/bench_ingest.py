@@ -70,15 +70,33 @@ def serve(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[by
         return subprocess.Popen(cmd, env=env, stdout=f, stderr=f)
 
 
+def serve_bare(env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """The bare FastAPI app (``bare_app.py``) under one uvicorn process, and its port (not waited for)."""
+    port = free_port()
+    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
+    return serve([*uvicorn, "--port", str(port), "tests.perf.bare_app:app"], env, workdir / "bare.log"), port
+
+
+def stop(*procs: subprocess.Popen[bytes]) -> None:
+    """SIGTERM each, then SIGKILL any still running after 20 s; returns once all are gone."""
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk: apt-get install wrk")
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     workdir = Path(tempfile.mkdtemp(prefix="sb-bench-"))
     env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    bare_port, sb_port = free_port(), free_port()
-    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
-    bare = serve([*uvicorn, "--port", str(bare_port), "tests.perf.bare_app:app"], env, workdir / "bare.log")
+    bare, bare_port = serve_bare(env, workdir)
+    sb_port = free_port()
     sb_env = env | {
         "SWITCHBOARD_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'sb.db'}",
         "SWITCHBOARD_PORT": str(sb_port),
@@ -105,13 +123,7 @@ def main() -> None:
         ratio = sum(o for _, o in rounds) / sum(b for b, _ in rounds)
         print(f"ingest keeps {ratio:.0%} of a bare FastAPI endpoint's requests/s (load {os.getloadavg()[0]:.1f})")
     finally:
-        for proc in (bare, sb):
-            proc.send_signal(signal.SIGTERM)
-        for proc in (bare, sb):
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(bare, sb)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

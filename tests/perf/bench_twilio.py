@@ -17,14 +17,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench_ingest import free_port, serve, wait_ready
+from bench_ingest import free_port, serve, serve_bare, stop, wait_ready
 from twilio.request_validator import RequestValidator
 
 ADMIN = "bench-admin-key-0123456789abcdef"
@@ -100,23 +99,13 @@ def measure(command: str, bare_url: str, seconds: int, env: dict[str, str], work
         stop(sb)
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("needs wrk: apt-get install wrk")
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     workdir = Path(tempfile.mkdtemp(prefix="sb-bench-twilio-"))
     env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    bare_port = free_port()
-    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
-    bare = serve([*uvicorn, "--port", str(bare_port), "tests.perf.bare_app:app"], env, workdir / "bare.log")
+    bare, bare_port = serve_bare(env, workdir)
     commands = [os.environ["BENCH_COMMAND"]] if os.environ.get("BENCH_COMMAND") else ["gateway", "run"]
     try:
         wait_ready(f"http://127.0.0.1:{bare_port}/docs")
