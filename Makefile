@@ -31,7 +31,8 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-# Worker processes for the suite: much of it waits on servers, sockets and timers, so more workers than cores.
+# Worker processes for the suite: two and three took about the same time on two cores; the third keeps a core
+# busy while another worker waits on its servers and timers.
 TEST_WORKERS ?= 3
 
 test: lint typecheck
