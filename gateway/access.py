@@ -7,7 +7,6 @@ query string, and no bodies: paths and queries can carry message ids, addresses 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from collections.abc import Iterable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import Principal
+from shared.ids import random_hex
 
 log = logging.getLogger("switchboard.access")
 
@@ -96,7 +96,7 @@ def _request_id(scope: Scope) -> str:
             text = bytes(value).decode("latin-1")
             if REQUEST_ID.match(text):
                 return text
-    return os.urandom(16).hex()
+    return random_hex(16)
 
 
 def _log(scope: Scope, status: int, duration: float, request_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.auth import generate_key, hash_token, token_matches
-from shared.ids import new_id, uuid7
+from shared.ids import new_id, random_hex, uuid7
 from shared.schema import InboundMessage, Sender
 from shared.settings import Settings
 
@@ -28,6 +29,29 @@ def test_new_ids_are_uuid7_strings_in_canonical_form_and_time_ordered() -> None:
     assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids)
     mixed = [new_id() if i % 2 else str(uuid7()) for i in range(1000)]
     assert mixed == sorted(mixed), "both share one clock and counter"
+
+
+def test_random_hex_is_unique_across_many_pool_refills() -> None:
+    tokens = [random_hex(16) for _ in range(2000)]  # 32 KB: the 4 KiB pool refilled several times
+    assert all(len(t) == 32 and int(t, 16) >= 0 for t in tokens)
+    assert len(set(tokens)) == len(tokens)
+    assert len(random_hex(5000)) == 10000, "a request larger than the pool is served whole"
+
+
+def test_a_forked_child_never_repeats_its_parents_random_bytes() -> None:
+    random_hex(1)  # the pool is filled: a child that kept it would take the parent's next bytes
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next token and id, then leave without running pytest's teardown
+        os.write(write, f"{random_hex(16)} {new_id()}".encode())
+        os._exit(0)
+    os.close(write)
+    child_token, child_id = os.read(read, 200).decode().split()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert child_token != random_hex(16)
+    assert child_id != new_id()
+    assert uuid.UUID(child_id).version == 7
 
 
 def test_generated_keys_are_unique_and_only_their_hash_matches() -> None:
