@@ -60,7 +60,6 @@ def create_app(
         redoc_url=None,
     )
     problems.install(app)
-    docs.install(app)
     contract.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes, overrides=body_limits)
     app.add_middleware(problems.HeaderLimit, size=settings.max_header_bytes, count=settings.max_header_count)
@@ -71,4 +70,5 @@ def create_app(
     for module in (messages, health, agents, push_routes, assignments, conversations, keys, queues, rulesets, config,
                    webhooks, audit, metrics):  # fmt: skip
         app.include_router(module.router)
+    docs.install(app)
     return app

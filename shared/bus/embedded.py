@@ -41,11 +41,13 @@ class EmbeddedBus:
         self._drained = asyncio.Event()
         self._drained.set()
         self._writer: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._appended = asyncio.Event()
 
     async def start(self) -> None:
         """Start the group-commit writer."""
         if self._writer is None:
+            self._loop = asyncio.get_running_loop()
             if self._engine.url.get_backend_name() == "sqlite" and self._engine.url.database:
                 self._sqlite = await asyncio.to_thread(_open_sqlite, self._engine.url.database)
             self._writer = asyncio.create_task(self._write_loop(), name="embedded-bus-writer")
@@ -65,9 +67,9 @@ class EmbeddedBus:
 
     async def publish(self, topic: str, key: str, value: bytes, *, receipt: Receipt | None = None) -> None:
         """Queue the record (and its receipt) for the next group commit and wait until it is on disk."""
-        if self._writer is None:
+        if self._writer is None or self._loop is None:
             raise BusUnavailable("the bus is not running")
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[None] = self._loop.create_future()  # the loop of start(): no getpid() a message
         self._pending.append((topic, key, value, receipt, done))
         self._unwritten += 1
         self._drained.clear()
