@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     chat_origins: tuple[str, ...] = ()
     """Origins (``https://shop.example``) whose pages may open the web chat; empty, only this gateway's own
     origin; ``"*"``, any page. Clients that send no Origin (not a browser) are not refused by it."""
+    chat_identity_secret: SecretStr | None = None
+    """The secret a website signs its logged-in visitor's address with (identity verification): set, only an
+    identify that carries ``signature`` = hex HMAC-SHA256(secret, the email or phone as sent) links the chat
+    to the known contact; unset, every identify is trusted (and marked unverified)."""
     fax_senders: tuple[str, ...] | None = None
     """Sender domains of fax-to-email services; unset, the adapters' built-in list."""
     ocr_max_pages: int = Field(default=20, ge=1, le=500)

@@ -50,11 +50,18 @@ class ChatAccepted(BaseModel):
 
 
 class IdentifyIn(BaseModel):
-    """Who the visitor says they are (not verified): one of ``email`` or ``phone`` (E.164), and a name."""
+    """Who the visitor says they are: one of ``email`` or ``phone`` (E.164), a name, and the website's
+    signature of the address when the site vouches for a logged-in customer."""
 
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=64)
     name: str | None = Field(default=None, max_length=1000)
+    signature: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Hex HMAC-SHA256 of the email or phone exactly as sent, keyed by "
+        "SWITCHBOARD_CHAT_IDENTITY_SECRET (computed by the website's server, never in the page's code).",
+    )
 
 
 @functools.cache
@@ -157,10 +164,10 @@ class ChatRoutes:
         _check_origin(request, response, deps)
         visitor = await self._visitor(session_id, token, deps)
         try:
-            claim = identify(body.email, body.phone, body.name)
+            claim = identify(body.email, body.phone, body.name, body.signature)
         except FrameInvalid as exc:
             raise InvalidRequest(exc.detail) from None
-        await sessions.identify(deps.sessions, visitor, claim)
+        await sessions.identify(deps.sessions, visitor, claim, secret=deps.settings.chat_identity_secret)
 
     async def preflight(self, request: Request, deps: AdapterDepsDep) -> Response:
         """CORS preflight for a page of an allowed origin."""

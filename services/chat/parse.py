@@ -1,9 +1,9 @@
 """The chat protocol, pure: a visitor's frame or REST body in, a typed command or InboundMessage v1 out.
 
 Frames are JSON objects with a ``type``. The visitor sends ``message`` (``text``, optional ``client_id``),
-``identify`` (``email`` or ``phone``, optional ``name``), ``ping`` and ``seen`` (``id`` of the latest agent's
-reply shown); the server answers with ``session``, ``ack``, ``identified``, ``pong`` and ``error`` frames and
-pushes ``reply`` frames (built here too, so both directions live in one place).
+``identify`` (``email`` or ``phone``, optional ``name`` and ``signature``), ``ping`` and ``seen`` (``id`` of
+the latest agent's reply shown); the server answers with ``session``, ``ack``, ``identified``, ``pong`` and
+``error`` frames and pushes ``reply`` frames (built here too, so both directions live in one place).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from shared.schema import InboundMessage, Sender
 PROVIDER = "widget"
 MAX_NAME = 200
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
 _KEEP = frozenset("\t\n\r")
 
 
@@ -44,11 +45,14 @@ class SendText:
 
 @dataclass(frozen=True, slots=True)
 class Identify:
-    """The visitor says who they are: a normalized email address or E.164 phone number, and a name."""
+    """The visitor says who they are: a normalized email address or E.164 phone number, and a name;
+    ``claimed`` is the address as sent, which the website's ``signature`` (if any) is over."""
 
     kind: str
     address: str
     name: str | None
+    claimed: str = ""
+    signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +85,7 @@ def parse_frame(raw: str | bytes, *, max_chars: int) -> Frame:
     if kind == "message":
         return send_text(data.get("text"), data.get("client_id"), max_chars=max_chars)
     if kind == "identify":
-        return identify(data.get("email"), data.get("phone"), data.get("name"))
+        return identify(data.get("email"), data.get("phone"), data.get("name"), data.get("signature"))
     if kind == "ping":
         return Ping()
     if kind == "seen":
@@ -105,19 +109,23 @@ def send_text(text: object, client_id: object, *, max_chars: int) -> SendText:
     return SendText(cleaned, cid)
 
 
-def identify(email: object, phone: object, name: object) -> Identify:
-    """Who the visitor says they are: exactly one of an email address or a phone number (E.164)."""
+def identify(email: object, phone: object, name: object, signature: object = None) -> Identify:
+    """Who the visitor says they are: exactly one of an email address or a phone number (E.164), and the
+    website's signature of it when the site vouches for a logged-in customer."""
     if (email is None) == (phone is None):
         raise FrameInvalid("bad-frame", "identify with exactly one of email or phone")
     value = email if email is not None else phone
     if not isinstance(value, str) or (name is not None and not isinstance(name, str)):
         raise FrameInvalid("bad-frame", "email, phone and name must be strings")
+    signed = signature.strip().lower() if isinstance(signature, str) else None
+    if signature is not None and (signed is None or not _SIGNATURE.fullmatch(signed)):
+        raise FrameInvalid("bad-frame", "signature must be the hex HMAC-SHA256 of the address")
     try:
         kind, address = ("email", normalize_email(value)) if email is not None else ("phone", normalize_phone(value))
     except AddressInvalid as exc:
         raise FrameInvalid("address-invalid", str(exc)) from None
     display = clean(name)[:MAX_NAME] if isinstance(name, str) else ""
-    return Identify(kind, address, display or None)
+    return Identify(kind, address, display or None, value, signed)
 
 
 def clean(text: str) -> str:
@@ -141,6 +149,7 @@ class Visitor:
     name: str | None = None
     identified_kind: str | None = None
     identified: str | None = None
+    identified_verified: bool = False
     origin: str | None = None
 
 
@@ -161,6 +170,7 @@ def to_inbound(command: SendText, visitor: Visitor, *, message_id: str, received
         metadata["origin"] = visitor.origin
     if visitor.identified_kind and visitor.identified:
         metadata[f"visitor_{visitor.identified_kind}"] = visitor.identified
+        metadata["visitor_verified"] = "true" if visitor.identified_verified else "false"
     return InboundMessage(
         id=message_id,
         channel="chat",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from pydantic import SecretStr
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.chat.parse import Identify, Visitor
-from services.chat.verify import new_resume_token, resume_token_hash
+from services.chat.verify import identity_verified, new_resume_token, resume_token_hash
 from shared.db.models import CHAT_SESSION_IDENTITY, ChatSession, Contact, ContactIdentity
 from shared.errors import Unauthorized
 from shared.ids import new_id
@@ -20,6 +21,7 @@ def _visitor(row: ChatSession) -> Visitor:
         name=row.name,
         identified_kind=row.identified_kind,
         identified=row.identified,
+        identified_verified=bool(row.identified_verified),
         origin=row.origin,
     )
 
@@ -65,28 +67,40 @@ async def session_for(
     return visitor
 
 
-async def identify(sessions: async_sessionmaker[AsyncSession], visitor: Visitor, claim: Identify) -> Visitor:
-    """Record who the visitor says they are, and link the session to that contact when it is a known one
-    (so the router sees the known customer and its tier); a new claim replaces an earlier link."""
+async def identify(
+    sessions: async_sessionmaker[AsyncSession], visitor: Visitor, claim: Identify, *, secret: SecretStr | None
+) -> Visitor:
+    """Record who the visitor says they are, and whether the website vouched for it with ``secret``
+    (``SWITCHBOARD_CHAT_IDENTITY_SECRET``). A claim the site signed, or any claim when no secret is set,
+    links the session to that contact when it is a known one (so the router sees the known customer and
+    its tier, and agents its history); an unsigned claim under a secret is recorded only. A new claim
+    replaces an earlier one and its link. A signature that does not match raises ``SignatureInvalid``
+    (nothing is recorded)."""
+    verified = identity_verified(secret, claim.claimed, claim.signature)
+    link = verified or secret is None
     async with sessions() as session:
         row = await session.get(ChatSession, visitor.session_id)
         if row is None:
             raise Unauthorized("the chat session has expired; open a new one")
-        row.identified_kind, row.identified = claim.kind, claim.address
+        row.identified_kind, row.identified, row.identified_verified = claim.kind, claim.address, verified
         if claim.name is not None:
             row.name = claim.name
-        contact = await session.scalar(select(Contact.address).where(Contact.address == claim.address))
+        contact = await _known_contact(session, claim.address) if link else None
+        existing = await session.get(ContactIdentity, visitor.session_id)
         if contact is None:
-            contact = await session.scalar(
-                select(ContactIdentity.contact).where(ContactIdentity.address == claim.address)
-            )
-        link = await session.get(ContactIdentity, visitor.session_id)
-        if contact is None:
-            if link is not None:
-                await session.delete(link)
-        elif link is None:
+            if existing is not None:
+                await session.delete(existing)
+        elif existing is None:
             session.add(ContactIdentity(address=visitor.session_id, contact=contact, kind=CHAT_SESSION_IDENTITY))
         else:
-            link.contact = contact
+            existing.contact = contact
         await session.commit()
         return _visitor(row)
+
+
+async def _known_contact(session: AsyncSession, address: str) -> str | None:
+    """The contact whose address, or one of whose identities, ``address`` is."""
+    contact = await session.scalar(select(Contact.address).where(Contact.address == address))
+    if contact is None:
+        contact = await session.scalar(select(ContactIdentity.contact).where(ContactIdentity.address == address))
+    return contact

@@ -141,8 +141,9 @@ class ChatSocket:
                 await mark_seen(self.deps.sessions, visitor.session_id, command.reply_id)
                 return None, visitor
             if isinstance(command, Identify):
-                visitor = await sessions.identify(self.deps.sessions, visitor, command)
-                return {"type": "identified"}, visitor
+                secret = self.settings.chat_identity_secret
+                visitor = await sessions.identify(self.deps.sessions, visitor, command, secret=secret)
+                return {"type": "identified", "verified": visitor.identified_verified}, visitor
             client_id = command.client_id
             message_id = await accept_text(command, visitor, self.deps)
             return ack_frame(client_id, message_id), visitor

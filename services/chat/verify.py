@@ -10,11 +10,16 @@ sandboxed frame or a ``file:`` page) is refused unless listed.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from urllib.parse import urlsplit
 
+from pydantic import SecretStr
+
 from shared.auth import hash_token
+from shared.errors import SignatureInvalid
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 
@@ -27,6 +32,24 @@ def new_resume_token() -> str:
 def resume_token_hash(token: str) -> str | None:
     """What is stored for ``token`` (its SHA-256), or None when it cannot be a token of ours."""
     return hash_token(token) if _TOKEN.match(token) else None
+
+
+def identity_signature(secret: str, claimed: str) -> str:
+    """What a website's server sends with a logged-in visitor's identify: hex HMAC-SHA256 of the email address
+    or phone number, exactly as the widget passes it, keyed by ``SWITCHBOARD_CHAT_IDENTITY_SECRET``."""
+    return hmac.new(secret.encode(), claimed.encode(), hashlib.sha256).hexdigest()
+
+
+def identity_verified(secret: SecretStr | None, claimed: str, signature: str | None) -> bool:
+    """Whether an identify is vouched for by the website: True for a matching signature, False for none (or
+    when no secret is set, so nothing can be checked); a signature that does not match raises
+    ``SignatureInvalid``, so a site with a wrong secret hears of it instead of silently losing its links."""
+    if secret is None or signature is None:
+        return False
+    expected = identity_signature(secret.get_secret_value(), claimed)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        raise SignatureInvalid("the identify's signature does not match the address")
+    return True
 
 
 def origin_allowed(origin: str | None, *, allowed: tuple[str, ...], host: str | None, public_url: str) -> bool:

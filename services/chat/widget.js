@@ -4,7 +4,9 @@
  *
  * Options (data- attributes on the tag): data-title="Chat with us", data-transport="rest" (skip the
  * WebSocket), data-open="true" (start open). Page API: window.SwitchboardChat.send(text),
- * .identify({email | phone, name}), .open(), .close(), .state().
+ * .identify({email | phone, name, signature}), .open(), .close(), .state(). `signature` is the site's vouch
+ * for a logged-in customer: hex HMAC-SHA256 of the email or phone exactly as passed, keyed by the secret in
+ * SWITCHBOARD_CHAT_IDENTITY_SECRET, computed by the site's server (the secret never goes in a page).
  * The session's resume token is kept in localStorage, so the visitor's next page continues the same
  * conversation. A message shows "sending" until the server's ack says it is durable; one that was not
  * acked is sent again with the same client_id (the server routes it once). Agents' replies arrive as
@@ -215,7 +217,7 @@
   // Messages wait for the visitor's identify to be recorded, so the first one already reaches the contact.
   var identified = Promise.resolve();
   function restIdentify() {
-    var body = { email: identity.email, phone: identity.phone, name: identity.name };
+    var body = { email: identity.email, phone: identity.phone, name: identity.name, signature: identity.signature };
     return rest("/v1/chat/sessions/" + encodeURIComponent(session.session_id) + "/identify", body)
       .catch(function () { /* the claim is lost with the network; messages still go */ });
   }
@@ -241,7 +243,7 @@
     send: send,
     identify: function (who) {
       identity = { type: "identify", email: who.email || undefined, phone: who.phone || undefined,
-                   name: who.name || undefined };
+                   name: who.name || undefined, signature: who.signature || undefined };
       if (useRest) identified = restSession().then(restIdentify, function () { /* sent with the next session */ });
       else if (connected) socket.send(JSON.stringify(identity));
       else connect();

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -200,6 +201,9 @@ class ChatSession(Base):
     name: Mapped[str | None] = mapped_column(String(200), default=None)
     identified_kind: Mapped[str | None] = mapped_column(String(16), default=None)
     identified: Mapped[str | None] = mapped_column(String(320), default=None)
+    identified_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The website signed the claim (``SWITCHBOARD_CHAT_IDENTITY_SECRET``); unverified claims are only recorded
+    when the secret is set."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

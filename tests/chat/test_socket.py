@@ -117,8 +117,8 @@ async def test_identify_links_the_visitor_to_a_known_contact_whose_tier_the_rule
         await known.close()
         await stranger.close()
         routed_vip, routed_other = await routed(admin, vip["message_id"]), await routed(admin, other["message_id"])
-    assert answer == {"type": "identified"}
-    assert claim == {"type": "identified"}, "whether an address is a known contact is not revealed"
+    assert answer == {"type": "identified", "verified": False}
+    assert claim == {"type": "identified", "verified": False}, "whether an address is a known contact is not revealed"
     assert routed_vip["decision"]["queue"] == "escalations"
     assert routed_vip["sender"]["name"] == "Vera"
     assert routed_other["decision"]["queue"] != "escalations"

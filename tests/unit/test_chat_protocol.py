@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 import services.chat
 from services.chat.limits import Allowance, Hub
@@ -24,7 +25,14 @@ from services.chat.parse import (
     parse_frame,
     to_inbound,
 )
-from services.chat.verify import new_resume_token, origin_allowed, resume_token_hash
+from services.chat.verify import (
+    identity_signature,
+    identity_verified,
+    new_resume_token,
+    origin_allowed,
+    resume_token_hash,
+)
+from shared.errors import SignatureInvalid
 from shared.schema import InboundMessage
 from shared.settings import Settings
 from switchboard.bootstrap import build_app
@@ -98,7 +106,7 @@ def test_a_message_becomes_a_valid_inbound_message_in_its_sessions_conversation(
     again = InboundMessage.from_bytes(message.to_bytes())
     assert again == message
     assert message.sender.address == "0190-session"
-    assert message.metadata == {"visitor_email": "ann@example.com"}
+    assert message.metadata == {"visitor_email": "ann@example.com", "visitor_verified": "false"}
     assert message.external_id == (f"0190-session:{cid}" if cid else None)
     assert message.conversation_key == to_inbound(SendText("x", None), Visitor("0190-session"), message_id="m-2",
                                                   received_at=datetime.now(UTC)).conversation_key  # fmt: skip
@@ -108,8 +116,36 @@ def test_a_message_becomes_a_valid_inbound_message_in_its_sessions_conversation(
 def test_identify_normalizes_the_address_and_cleans_the_name() -> None:
     claim = parse_frame('{"type": "identify", "email": " Ann@Example.COM ", "name": "Ann\\u0000 B"}', max_chars=9)
     phone = parse_frame('{"type": "identify", "phone": "+45 20 99 99 99"}', max_chars=9)
-    assert claim == Identify("email", "ann@example.com", "Ann B")
-    assert phone == Identify("phone", "+4520999999", None)
+    assert claim == Identify("email", "ann@example.com", "Ann B", claimed=" Ann@Example.COM ")
+    assert phone == Identify("phone", "+4520999999", None, claimed="+45 20 99 99 99")
+
+
+def test_an_identify_signature_is_64_hex_digits_read_in_either_case() -> None:
+    upper = parse_frame(
+        json.dumps({"type": "identify", "phone": "+4520999999", "signature": f" {'AB' * 32} "}), max_chars=9
+    )
+    assert isinstance(upper, Identify)
+    assert upper.signature == "ab" * 32
+    for bad in ["ab" * 31, "ab" * 33, "zz" * 32, 42, ["ab" * 32], ""]:
+        with pytest.raises(FrameInvalid) as refused:
+            parse_frame(json.dumps({"type": "identify", "phone": "+4520999999", "signature": bad}), max_chars=9)
+        assert refused.value.code == "bad-frame"
+
+
+@given(st.text(min_size=1, max_size=40), st.text(max_size=40), st.text(min_size=1, max_size=40))
+def test_an_identity_is_verified_only_by_its_own_signature_under_the_secret(
+    secret: str, claimed: str, other: str
+) -> None:
+    key = SecretStr(secret)
+    assert identity_verified(key, claimed, identity_signature(secret, claimed)) is True
+    assert identity_verified(key, claimed, None) is False, "unsigned: recorded, not vouched for"
+    assert identity_verified(None, claimed, identity_signature(secret, claimed)) is False, "no secret, no check"
+    if other != claimed:
+        with pytest.raises(SignatureInvalid):
+            identity_verified(key, other, identity_signature(secret, claimed))
+    if other != secret:
+        with pytest.raises(SignatureInvalid):
+            identity_verified(SecretStr(other), claimed, identity_signature(secret, claimed))
 
 
 @pytest.mark.parametrize(
