@@ -35,6 +35,8 @@ _CJK = frozenset({"gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950", "shi
                   "cp949", "iso2022_jp", "hz"})  # fmt: skip
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ESCAPED = re.compile("[\udc80-\udcff]")
+"""What the parser's surrogateescape makes of an 8-bit byte in a header."""
 # Labels that mail clients use for a wider charset than they name (WHATWG's encoding standard does the same).
 _WIDER = {
     "gb2312": "gb18030",
@@ -86,11 +88,22 @@ class ParsedMail:
     content_type: str = "text/plain"
     report_type: str | None = None
     delivery_status: bool = False
+    _decoded: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def header(self, name: str) -> str | None:
-        """The first ``name`` header, decoded and unfolded, or None."""
-        raw = self.headers.get(name.lower())
-        return None if raw is None else decode_header_value(raw)
+        """The first ``name`` header, decoded and unfolded, or None.
+
+        Decoded once per value: threading, flags, the sender and fax recognition ask for the same few headers
+        about a dozen times a mail. A value replaced in ``headers`` since is decoded again.
+        """
+        key = name.lower()
+        raw = self.headers.get(key)
+        if raw is None:
+            return None
+        cached = self._decoded.get(key)
+        if cached is None or cached[0] is not raw:
+            cached = self._decoded[key] = (raw, decode_header_value(raw))
+        return cached[1]
 
 
 def safe(call: Callable[[], T], default: T) -> T:
@@ -152,7 +165,7 @@ def decode_header_value(raw: str) -> str:
 
 def _unescape(value: str) -> str:
     """Turn the parser's surrogate-escaped 8-bit header bytes back into text."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    if _ESCAPED.search(value) is None:
         return value
     try:
         raw = value.encode("utf-8", "surrogateescape")

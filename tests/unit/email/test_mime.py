@@ -85,6 +85,16 @@ def test_raw_8bit_header_bytes_are_decoded() -> None:
     assert mail.header("subject") == "Bestilling på jakke"
 
 
+def test_a_header_is_decoded_once_and_again_when_its_value_is_replaced() -> None:
+    mail = parse_mime(b"Subject: =?utf-8?q?K=C3=B8b?=\r\nFrom: a@example.org\r\n\r\nhej\r\n")
+    first = mail.header("Subject")
+    assert first == "K\u00f8b"
+    assert mail.header("subject") is first, "asked again: the decoded value, not a new decoding"
+    mail.headers["subject"] = "=?utf-8?q?Ny_ordre?="  # as a provider's parsed fields fill in a header
+    assert mail.header("subject") == "Ny ordre"
+    assert mail.header("x-missing") is None
+
+
 def test_alternative_prefers_plain_text_and_falls_back_to_html() -> None:
     msg = EmailMessage()
     msg["From"] = "a@example.org"
