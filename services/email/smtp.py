@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -67,6 +68,34 @@ class MailHandler:
         return "250 2.0.0 Message accepted for delivery"
 
 
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_PATH = re.compile(rf"<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>(.*)", re.DOTALL)
+"""``<local@domain>`` with a dot-atom local part and a plain domain, then the command's parameters."""
+
+
+class Listener(SMTP):
+    """aiosmtpd's SMTP session, with cheaper MAIL FROM / RCPT TO address parsing.
+
+    aiosmtpd 1.4's ``_getaddr`` defines a ``typing.Protocol`` class on every call (for an annotation) and runs
+    the email package's full RFC 5322 parser on every path: together about a fifth of the listener's CPU for a
+    small mail. A plain ``<local@domain>`` (nearly every real one) is read by a regular expression, to the same
+    result; anything else (quoted local parts, address literals, ``<>``, UTF-8) by aiosmtpd's own parser.
+    """
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        plain = _PLAIN_PATH.fullmatch(arg)
+        if plain is None:
+            return super()._getaddr(arg)
+        addr, rest = plain.group(1), plain.group(2)
+        if rest[:1] in (" ", "\t"):
+            rest = rest.lstrip()  # as the email package's parser drops folding white space after the path
+        if rest.startswith("("):
+            return super()._getaddr(arg)  # a comment: the full parser's
+        if self.local_part_limit and len(addr.rpartition("@")[0]) > self.local_part_limit:
+            return None, None
+        return addr, rest
+
+
 def tls_context(settings: Settings) -> ssl.SSLContext | None:
     """The STARTTLS context when a certificate and key are configured."""
     if settings.smtp_tls_cert is None or settings.smtp_tls_key is None:
@@ -86,7 +115,7 @@ async def smtp_listener(deps: AdapterDeps, *, port: int | None = None) -> AsyncI
     loop = asyncio.get_running_loop()
 
     def protocol() -> SMTP:
-        return SMTP(
+        return Listener(
             handler,
             data_size_limit=settings.mail_max_bytes,
             enable_SMTPUTF8=True,
