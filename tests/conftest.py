@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,29 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing at {CORPUS}")
     return CORPUS
+
+
+PORTS = "SWITCHBOARD_TEST_PORTS"
+"""Where ``tests.e2e.server.free_port`` records the ports it gave out, one directory for the whole run."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the controlling process, before any xdist worker starts (workers inherit the environment): the run's
+    record of ports given out."""
+    if PORTS not in os.environ:
+        os.environ[PORTS] = tempfile.mkdtemp(prefix="switchboard-test-ports-")
+        config.stash[_OWN_PORTS] = os.environ[PORTS]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The process that made the record removes it."""
+    directory = config.stash.get(_OWN_PORTS, None)
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.environ.pop(PORTS, None)
+
+
+_OWN_PORTS = pytest.StashKey[str]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -22,10 +22,23 @@ CLI = [sys.executable, "-c", "from switchboard.cli import main; main()"]
 
 
 def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
+    """A free loopback port that no other test of this run was given.
+
+    A port is only free until its server binds it, seconds later, and xdist's workers ask at the same time:
+    two servers were once given one port, and the one that lost the bind had its test talk to the other's
+    server. The run's port record (``SWITCHBOARD_TEST_PORTS``, made in ``tests/conftest.py``) hands each
+    port out once."""
+    record = os.environ.get("SWITCHBOARD_TEST_PORTS")
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if record is None:
+            return port
+        try:
+            os.close(os.open(Path(record) / str(port), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
         return port
 
 

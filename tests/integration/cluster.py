@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.topics import Topics
+from tests.e2e.server import free_port
 
 ADMIN = "it-admin-key-0123456789abcdef"
 HEADERS = {"Authorization": f"Bearer {ADMIN}"}
@@ -43,14 +43,6 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout:.0f}s: {failure()}")
         await asyncio.sleep(interval)
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass

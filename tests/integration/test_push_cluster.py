@@ -16,8 +16,9 @@ import pytest
 
 from tests.api.push_support import sse
 from tests.api.support import agent_client, everyone_offline
+from tests.e2e.server import free_port
 from tests.harness import Database
-from tests.integration.cluster import HEADERS, Cluster, cluster_for, free_port, wait_until
+from tests.integration.cluster import HEADERS, Cluster, cluster_for, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
