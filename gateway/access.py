@@ -69,9 +69,9 @@ def secured(headers: Iterable[tuple[bytes, bytes]], path: str, request_id: str) 
     and no ``Server``; API answers also get ``Cache-Control: no-store``."""
     raw = list(headers)
     html = any(name.lower() == b"content-type" and value.startswith(b"text/html") for name, value in raw)
-    added = _ADDED[html, path.startswith(PUBLIC_ASSETS)]
-    replaced = _REPLACED[html, path.startswith(PUBLIC_ASSETS)]
-    return [h for h in raw if h[0].lower() not in replaced] + [*added, (b"x-request-id", request_id.encode())]
+    kind = html, path.startswith(PUBLIC_ASSETS)
+    kept = [h for h in raw if h[0].lower() not in _REPLACED[kind]]
+    return [*kept, *_ADDED[kind], (b"x-request-id", request_id.encode())]
 
 
 def _added(html: bool, public: bool) -> list[tuple[bytes, bytes]]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.server import PORT_RECORD
+
 # real Kafka and PostgreSQL, started only when a selected test needs them; the slow retrain, started early
 pytest_plugins = ["tests.harness", "tests.early_retrain"]
 
@@ -24,16 +26,16 @@ def corpus() -> Path:
     return CORPUS
 
 
-PORTS = "SWITCHBOARD_TEST_PORTS"
-"""Where ``tests.e2e.server.free_port`` records the ports it gave out, one directory for the whole run."""
+_OWN_PORTS = pytest.StashKey[str]()
+"""The record this process made (and removes when it ends)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """In the controlling process, before any xdist worker starts (workers inherit the environment): the run's
-    record of ports given out."""
-    if PORTS not in os.environ:
-        os.environ[PORTS] = tempfile.mkdtemp(prefix="switchboard-test-ports-")
-        config.stash[_OWN_PORTS] = os.environ[PORTS]
+    record of the ports ``tests.e2e.server.free_port`` gave out, one directory for the whole run."""
+    if PORT_RECORD not in os.environ:
+        os.environ[PORT_RECORD] = tempfile.mkdtemp(prefix="switchboard-test-ports-")
+        config.stash[_OWN_PORTS] = os.environ[PORT_RECORD]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -41,10 +43,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     directory = config.stash.get(_OWN_PORTS, None)
     if directory is not None:
         shutil.rmtree(directory, ignore_errors=True)
-        os.environ.pop(PORTS, None)
-
-
-_OWN_PORTS = pytest.StashKey[str]()
+        os.environ.pop(PORT_RECORD, None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -21,14 +21,17 @@ HEADERS = {"Authorization": f"Bearer {ADMIN}"}
 CLI = [sys.executable, "-c", "from switchboard.cli import main; main()"]
 
 
+PORT_RECORD = "SWITCHBOARD_TEST_PORTS"
+"""The environment variable naming the run's record of ports given out (made in ``tests/conftest.py``)."""
+
+
 def free_port() -> int:
     """A free loopback port that no other test of this run was given.
 
     A port is only free until its server binds it, seconds later, and xdist's workers ask at the same time:
     two servers were once given one port, and the one that lost the bind had its test talk to the other's
-    server. The run's port record (``SWITCHBOARD_TEST_PORTS``, made in ``tests/conftest.py``) hands each
-    port out once."""
-    record = os.environ.get("SWITCHBOARD_TEST_PORTS")
+    server. The run's port record (``PORT_RECORD``) hands each port out once."""
+    record = os.environ.get(PORT_RECORD)
     while True:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))

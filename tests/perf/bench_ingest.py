@@ -50,11 +50,21 @@ def wrk(url: str, headers: dict[str, str], seconds: int, workdir: Path) -> tuple
     script = workdir / "post.lua"
     lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(json.dumps(BODY))}"]
     lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
-    lines.append(
-        "done = function(summary, latency, requests)\n"
-        '  io.write(string.format("non2xx %d\\n", summary.errors.status))\nend'
-    )
-    script.write_text("\n".join(lines) + "\n")
+    lines.append(WRK_DONE)
+    script.write_text("\n".join(lines))
+    return run_wrk(script, url, seconds)
+
+
+WRK_DONE = (
+    "done = function(summary, latency, requests)\n"
+    '  io.write(string.format("non2xx %d\\n", summary.errors.status))\nend\n'
+)
+"""The end of every wrk script here: report the non-2xx answers."""
+
+
+def run_wrk(script: Path, url: str, seconds: int) -> tuple[float, str]:
+    """One wrk round (one thread, 32 connections) of ``script`` against ``url``: requests/s, and p99 and the
+    non-2xx count as text."""
     out = subprocess.run(
         ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s", str(script), url],
         capture_output=True, text=True, check=True,
@@ -63,6 +73,16 @@ def wrk(url: str, headers: dict[str, str], seconds: int, workdir: Path) -> tuple
     p99 = re.search(r"Latency Distribution[\s\S]*?\b99%\s+(\S+)", out)
     non2xx = re.search(r"non2xx (\d+)", out)
     return rps, f"p99 {p99.group(1) if p99 else '?'}, non-2xx {non2xx.group(1) if non2xx else '?'}"
+
+
+def setup(prefix: str) -> tuple[int, Path, dict[str, str]]:
+    """A bench run's round length (its first argument, default 10 s), scratch directory and servers'
+    environment (this checkout importable); exits when wrk is missing."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return seconds, Path(tempfile.mkdtemp(prefix=prefix)), env
 
 
 def serve(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -90,11 +110,7 @@ def stop(*procs: subprocess.Popen[bytes]) -> None:
 
 
 def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("needs wrk: apt-get install wrk")
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    workdir = Path(tempfile.mkdtemp(prefix="sb-bench-"))
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    seconds, workdir, env = setup("sb-bench-")
     bare, bare_port = serve_bare(env, workdir)
     sb_port = free_port()
     sb_env = env | {

@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench_ingest import free_port, serve, serve_bare, stop, wait_ready
+from bench_ingest import WRK_DONE, free_port, run_wrk, serve, serve_bare, setup, stop, wait_ready
 from twilio.request_validator import RequestValidator
 
 ADMIN = "bench-admin-key-0123456789abcdef"
@@ -51,18 +48,9 @@ def wrk(url: str, requests: list[tuple[str, str]], seconds: int, workdir: Path) 
         f"local bodies = {{{bodies}}}\nlocal signatures = {{{signatures}}}\nlocal i = 0\n"
         "request = function()\n  i = i % #bodies + 1\n"
         '  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",'
-        ' ["X-Twilio-Signature"] = signatures[i]}, bodies[i])\nend\n'
-        "done = function(summary, latency, requests)\n"
-        '  io.write(string.format("non2xx %d\\n", summary.errors.status))\nend\n'
+        ' ["X-Twilio-Signature"] = signatures[i]}, bodies[i])\nend\n' + WRK_DONE
     )
-    out = subprocess.run(
-        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s", str(script), url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"Latency Distribution[\s\S]*?\b99%\s+(\S+)", out)
-    non2xx = re.search(r"non2xx (\d+)", out)
-    return rps, f"p99 {p99.group(1) if p99 else '?'}, non-2xx {non2xx.group(1) if non2xx else '?'}"
+    return run_wrk(script, url, seconds)
 
 
 def measure(command: str, bare_url: str, seconds: int, env: dict[str, str], workdir: Path) -> None:
@@ -100,11 +88,7 @@ def measure(command: str, bare_url: str, seconds: int, env: dict[str, str], work
 
 
 def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("needs wrk: apt-get install wrk")
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    workdir = Path(tempfile.mkdtemp(prefix="sb-bench-twilio-"))
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    seconds, workdir, env = setup("sb-bench-twilio-")
     bare, bare_port = serve_bare(env, workdir)
     commands = [os.environ["BENCH_COMMAND"]] if os.environ.get("BENCH_COMMAND") else ["gateway", "run"]
     try:
